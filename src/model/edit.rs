@@ -1,0 +1,461 @@
+//! Edits as data. Every change to a document's annotations is an [`Edit`]; applying one
+//! validates it against the document and the schema and returns its inverse, which is
+//! what the undo history stores.
+
+use super::document::{Document, Link, LinkId, Span, SpanId, Status};
+use super::schema::Schema;
+
+/// One change to a document's annotations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Adds a span (with its id already allocated).
+    AddSpan(Span),
+    /// Removes a span and the links that touch it.
+    RemoveSpan {
+        /// The span as it was.
+        span: Span,
+        /// Links touching the span, removed with it.
+        links: Vec<Link>,
+    },
+    /// Gives a span another label.
+    Relabel {
+        /// The span.
+        id: SpanId,
+        /// Its label key now.
+        from: String,
+        /// Its new label key.
+        to: String,
+    },
+    /// Moves a span's start and end.
+    Resize {
+        /// The span.
+        id: SpanId,
+        /// `[start, end)` now.
+        from: (usize, usize),
+        /// The new `[start, end)`.
+        to: (usize, usize),
+    },
+    /// Sets or clears a span's note.
+    SetNote {
+        /// The span.
+        id: SpanId,
+        /// The note now.
+        from: Option<String>,
+        /// The new note; `None` or empty clears it.
+        to: Option<String>,
+    },
+    /// Adds a link (with its id already allocated).
+    AddLink(Link),
+    /// Removes a link.
+    RemoveLink(Link),
+    /// Sets the document's status.
+    SetStatus {
+        /// The status now.
+        from: Status,
+        /// The new status.
+        to: Status,
+    },
+    /// Several edits applied in order as one step: all of them or none.
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit was refused. The document is unchanged when it is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("a span must cover at least one character (got [{start}, {end}))")]
+    EmptySpan { start: usize, end: usize },
+    #[error("[{start}, {end}) reaches past the end of the text ({len} characters)")]
+    OutOfRange {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
+    #[error("there is no label `{0}` in the schema")]
+    UnknownLabel(String),
+    #[error("there is no link type `{0}` in the schema")]
+    UnknownLinkType(String),
+    #[error("{0} does not exist")]
+    NoSuchSpan(SpanId),
+    #[error("{0} does not exist")]
+    NoSuchLink(LinkId),
+    #[error("{0} is already in use")]
+    SpanIdTaken(SpanId),
+    #[error("{0} is already in use")]
+    LinkIdTaken(LinkId),
+    #[error("[{start}, {end}) is already labelled `{label}`")]
+    DuplicateSpan {
+        start: usize,
+        end: usize,
+        label: String,
+    },
+    #[error("{from} is already linked to {to} as `{link_type}`")]
+    DuplicateLink {
+        from: SpanId,
+        to: SpanId,
+        link_type: String,
+    },
+    #[error("a span cannot be linked to itself")]
+    SelfLink,
+    #[error("a `{link_type}` link cannot go from a `{from}` to a `{to}`")]
+    LinkNotAllowed {
+        link_type: String,
+        from: String,
+        to: String,
+    },
+    #[error("the document changed since this edit was made ({0})")]
+    Stale(&'static str),
+}
+
+impl Edit {
+    /// True for an edit that changes nothing (an empty batch).
+    pub fn is_noop(&self) -> bool {
+        matches!(self, Edit::Batch(edits) if edits.iter().all(Edit::is_noop))
+    }
+}
+
+impl Document {
+    /// Applies `edit` if it is valid for this document and schema, and returns its
+    /// inverse. A refused edit (or a batch with any refused part) changes nothing.
+    pub fn apply(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
+        let inverse = self.apply_one(edit, schema)?;
+        self.revision += 1;
+        Ok(inverse)
+    }
+
+    fn apply_one(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
+        match edit {
+            Edit::AddSpan(span) => {
+                self.check_range(span.start, span.end)?;
+                if schema.label(&span.label).is_none() {
+                    return Err(EditError::UnknownLabel(span.label));
+                }
+                if self.span(span.id).is_some() {
+                    return Err(EditError::SpanIdTaken(span.id));
+                }
+                self.check_not_duplicate(span.start, span.end, &span.label, None)?;
+                self.next_span_id = self.next_span_id.max(span.id.0 + 1);
+                let at = self.insertion_point(&span);
+                let inverse = Edit::RemoveSpan {
+                    span: span.clone(),
+                    links: Vec::new(),
+                };
+                self.spans.insert(at, span);
+                Ok(inverse)
+            }
+            Edit::RemoveSpan { span, links } => {
+                let at = self
+                    .position_of(span.id)
+                    .ok_or(EditError::NoSuchSpan(span.id))?;
+                if self.spans[at] != span {
+                    return Err(EditError::Stale("the span is not as the edit expects"));
+                }
+                // Links are part of the span's removal: drop every link that touches it,
+                // and give all of them back on undo.
+                let mut removed: Vec<Link> = self.links_of(span.id).cloned().collect();
+                for link in &links {
+                    if !removed.contains(link) && link.from != span.id && link.to != span.id {
+                        return Err(EditError::Stale("a link to remove does not touch the span"));
+                    }
+                }
+                self.links.retain(|l| l.from != span.id && l.to != span.id);
+                self.spans.remove(at);
+                removed.sort_by_key(|l| l.id);
+                let mut inverse = vec![Edit::AddSpan(span)];
+                inverse.extend(removed.into_iter().map(Edit::AddLink));
+                Ok(if inverse.len() == 1 {
+                    inverse.remove(0)
+                } else {
+                    Edit::Batch(inverse)
+                })
+            }
+            Edit::Relabel { id, from, to } => {
+                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
+                if self.spans[at].label != from {
+                    return Err(EditError::Stale(
+                        "the span's label is not as the edit expects",
+                    ));
+                }
+                if schema.label(&to).is_none() {
+                    return Err(EditError::UnknownLabel(to));
+                }
+                let (start, end) = (self.spans[at].start, self.spans[at].end);
+                self.check_not_duplicate(start, end, &to, Some(id))?;
+                for link in self.links_of(id) {
+                    let (from_label, to_label) = if link.from == id {
+                        (to.as_str(), self.label_of(link.to))
+                    } else {
+                        (self.label_of(link.from), to.as_str())
+                    };
+                    check_link_labels(schema, &link.link_type, from_label, to_label)?;
+                }
+                let mut span = self.spans.remove(at);
+                span.label = to.clone();
+                let at = self.insertion_point(&span);
+                self.spans.insert(at, span);
+                Ok(Edit::Relabel {
+                    id,
+                    from: to,
+                    to: from,
+                })
+            }
+            Edit::Resize { id, from, to } => {
+                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
+                if (self.spans[at].start, self.spans[at].end) != from {
+                    return Err(EditError::Stale(
+                        "the span's range is not as the edit expects",
+                    ));
+                }
+                self.check_range(to.0, to.1)?;
+                let label = self.spans[at].label.clone();
+                self.check_not_duplicate(to.0, to.1, &label, Some(id))?;
+                let mut span = self.spans.remove(at);
+                (span.start, span.end) = to;
+                let at = self.insertion_point(&span);
+                self.spans.insert(at, span);
+                Ok(Edit::Resize {
+                    id,
+                    from: to,
+                    to: from,
+                })
+            }
+            Edit::SetNote { id, from, to } => {
+                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
+                if self.spans[at].note != from {
+                    return Err(EditError::Stale(
+                        "the span's note is not as the edit expects",
+                    ));
+                }
+                let to = to.filter(|note| !note.is_empty());
+                self.spans[at].note = to.clone();
+                Ok(Edit::SetNote {
+                    id,
+                    from: to,
+                    to: from,
+                })
+            }
+            Edit::AddLink(link) => {
+                if self.link(link.id).is_some() {
+                    return Err(EditError::LinkIdTaken(link.id));
+                }
+                if link.from == link.to {
+                    return Err(EditError::SelfLink);
+                }
+                let from = self
+                    .span(link.from)
+                    .ok_or(EditError::NoSuchSpan(link.from))?;
+                let to = self.span(link.to).ok_or(EditError::NoSuchSpan(link.to))?;
+                check_link_labels(schema, &link.link_type, &from.label, &to.label)?;
+                if self.links.iter().any(|l| {
+                    l.from == link.from && l.to == link.to && l.link_type == link.link_type
+                }) {
+                    return Err(EditError::DuplicateLink {
+                        from: link.from,
+                        to: link.to,
+                        link_type: link.link_type,
+                    });
+                }
+                self.next_link_id = self.next_link_id.max(link.id.0 + 1);
+                let at = self.links.partition_point(|l| l.id < link.id);
+                self.links.insert(at, link.clone());
+                Ok(Edit::RemoveLink(link))
+            }
+            Edit::RemoveLink(link) => {
+                let at = self
+                    .links
+                    .iter()
+                    .position(|l| l.id == link.id)
+                    .ok_or(EditError::NoSuchLink(link.id))?;
+                if self.links[at] != link {
+                    return Err(EditError::Stale("the link is not as the edit expects"));
+                }
+                self.links.remove(at);
+                Ok(Edit::AddLink(link))
+            }
+            Edit::SetStatus { from, to } => {
+                if self.status != from {
+                    return Err(EditError::Stale("the status is not as the edit expects"));
+                }
+                self.status = to;
+                Ok(Edit::SetStatus { from: to, to: from })
+            }
+            Edit::Batch(edits) => {
+                let mut inverses = Vec::with_capacity(edits.len());
+                for edit in edits {
+                    match self.apply_one(edit, schema) {
+                        Ok(inverse) => inverses.push(inverse),
+                        Err(error) => {
+                            // Roll back what this batch did, newest first. The inverses
+                            // of edits that just succeeded cannot fail.
+                            for inverse in inverses.into_iter().rev() {
+                                let _ = self.apply_one(inverse, schema);
+                            }
+                            return Err(error);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Ok(Edit::Batch(inverses))
+            }
+        }
+    }
+
+    fn check_range(&self, start: usize, end: usize) -> Result<(), EditError> {
+        if start >= end {
+            return Err(EditError::EmptySpan { start, end });
+        }
+        if end > self.char_len() {
+            return Err(EditError::OutOfRange {
+                start,
+                end,
+                len: self.char_len(),
+            });
+        }
+        Ok(())
+    }
+
+    fn check_not_duplicate(
+        &self,
+        start: usize,
+        end: usize,
+        label: &str,
+        except: Option<SpanId>,
+    ) -> Result<(), EditError> {
+        let first = self.spans.partition_point(|s| s.start < start);
+        let duplicate = self.spans[first..]
+            .iter()
+            .take_while(|s| s.start == start)
+            .any(|s| s.end == end && s.label == label && Some(s.id) != except);
+        if duplicate {
+            return Err(EditError::DuplicateSpan {
+                start,
+                end,
+                label: label.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn label_of(&self, id: SpanId) -> &str {
+        self.span(id).map(|s| s.label.as_str()).unwrap_or_default()
+    }
+
+    // Builders: they allocate ids and gather what an edit needs, so callers never make
+    // up ids or forget the links of a removed span.
+
+    /// An edit that adds a new span `[start, end)` labelled `label`. Allocates its id.
+    pub fn add_span_edit(&mut self, start: usize, end: usize, label: &str) -> Edit {
+        let id = SpanId(self.next_span_id);
+        self.next_span_id += 1;
+        Edit::AddSpan(Span {
+            id,
+            start,
+            end,
+            label: label.to_owned(),
+            note: None,
+        })
+    }
+
+    /// An edit that adds a link of `link_type` from one span to another. Allocates its id.
+    pub fn add_link_edit(&mut self, from: SpanId, to: SpanId, link_type: &str) -> Edit {
+        let id = LinkId(self.next_link_id);
+        self.next_link_id += 1;
+        Edit::AddLink(Link {
+            id,
+            from,
+            to,
+            link_type: link_type.to_owned(),
+        })
+    }
+
+    /// An edit that removes a span and every link touching it.
+    pub fn remove_span_edit(&self, id: SpanId) -> Result<Edit, EditError> {
+        let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?.clone();
+        let links = self.links_of(id).cloned().collect();
+        Ok(Edit::RemoveSpan { span, links })
+    }
+
+    /// An edit that relabels a span, first removing its links that the new label would
+    /// no longer allow (a quote's `said_by` link when it becomes a location).
+    pub fn relabel_edit(&self, id: SpanId, to: &str, schema: &Schema) -> Result<Edit, EditError> {
+        let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+        let mut edits: Vec<Edit> = self
+            .links_of(id)
+            .filter(|link| {
+                let (from_label, to_label) = if link.from == id {
+                    (to, self.label_of(link.to))
+                } else {
+                    (self.label_of(link.from), to)
+                };
+                check_link_labels(schema, &link.link_type, from_label, to_label).is_err()
+            })
+            .cloned()
+            .map(Edit::RemoveLink)
+            .collect();
+        let relabel = Edit::Relabel {
+            id,
+            from: span.label.clone(),
+            to: to.to_owned(),
+        };
+        if edits.is_empty() {
+            return Ok(relabel);
+        }
+        edits.push(relabel);
+        Ok(Edit::Batch(edits))
+    }
+
+    /// An edit that moves a span to `[start, end)`.
+    pub fn resize_edit(&self, id: SpanId, start: usize, end: usize) -> Result<Edit, EditError> {
+        let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+        Ok(Edit::Resize {
+            id,
+            from: (span.start, span.end),
+            to: (start, end),
+        })
+    }
+
+    /// An edit that sets a span's note (`None` or empty clears it).
+    pub fn set_note_edit(&self, id: SpanId, note: Option<String>) -> Result<Edit, EditError> {
+        let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+        Ok(Edit::SetNote {
+            id,
+            from: span.note.clone(),
+            to: note,
+        })
+    }
+
+    /// An edit that removes a link.
+    pub fn remove_link_edit(&self, id: LinkId) -> Result<Edit, EditError> {
+        Ok(Edit::RemoveLink(
+            self.link(id).ok_or(EditError::NoSuchLink(id))?.clone(),
+        ))
+    }
+
+    /// An edit that sets the document's status.
+    pub fn set_status_edit(&self, to: Status) -> Edit {
+        Edit::SetStatus {
+            from: self.status,
+            to,
+        }
+    }
+}
+
+/// Whether a link of `link_type` may go from a span labelled `from` to one labelled `to`.
+pub fn check_link_labels(
+    schema: &Schema,
+    link_type: &str,
+    from: &str,
+    to: &str,
+) -> Result<(), EditError> {
+    let kind = schema
+        .link_type(link_type)
+        .ok_or_else(|| EditError::UnknownLinkType(link_type.to_owned()))?;
+    if kind.from.iter().any(|l| l == from) && kind.to.iter().any(|l| l == to) {
+        Ok(())
+    } else {
+        Err(EditError::LinkNotAllowed {
+            link_type: link_type.to_owned(),
+            from: from.to_owned(),
+            to: to.to_owned(),
+        })
+    }
+}

@@ -1,0 +1,20 @@
+//! The domain model: documents, labels, spans, links, edits and their undo history.
+//! Plain data and rules; no egui, no file IO.
+
+mod document;
+mod edit;
+mod history;
+mod project;
+mod schema;
+mod text;
+pub mod words;
+
+pub use document::{Document, Link, LinkId, Span, SpanId, Status, text_digest};
+pub use edit::{Edit, EditError, check_link_labels};
+pub use history::History;
+pub use project::Project;
+pub use schema::{Label, LinkType, Rgb, Schema};
+pub use text::{TextIndex, utf16_len};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,71 @@
+//! A project: one annotator's work on a set of documents under one label schema.
+
+use super::document::Document;
+use super::schema::Schema;
+
+/// One annotator's project. What a `.ron` project file holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Project {
+    /// The project's name.
+    pub name: String,
+    /// Who annotated it.
+    pub annotator: String,
+    /// Labels and link types.
+    pub schema: Schema,
+    /// Documents in project order.
+    pub documents: Vec<Document>,
+}
+
+impl Project {
+    /// An empty project with the default schema.
+    pub fn new(name: impl Into<String>, annotator: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            annotator: annotator.into(),
+            schema: Schema::default(),
+            documents: Vec::new(),
+        }
+    }
+
+    /// The document with this id.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// The document whose text has this digest (the same article added twice).
+    pub fn document_with_digest(&self, digest: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.digest() == digest)
+    }
+
+    /// A document id derived from `wanted` (lower-case letters, digits and dashes) that
+    /// no document of the project has yet.
+    pub fn unique_document_id(&self, wanted: &str) -> String {
+        let mut base: String = wanted
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        while base.contains("--") {
+            base = base.replace("--", "-");
+        }
+        let base = base.trim_matches('-');
+        let base = if base.is_empty() { "document" } else { base };
+        let mut id = base.to_owned();
+        let mut n = 2;
+        while self.document(&id).is_some() {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// Number of spans in all documents.
+    pub fn span_count(&self) -> usize {
+        self.documents.iter().map(|d| d.spans().len()).sum()
+    }
+}

@@ -1,0 +1,311 @@
+//! The project file format, version 1: the serde shape of the file and its writer.
+//!
+//! ```text
+//! (
+//!     version: 1,
+//!     name: "Ukraine talks",
+//!     annotator: "alice",
+//!     schema: (labels: [...], link_types: [...]),
+//!     documents: [
+//!         (
+//!             id: "putin-way-out", title: "...", source: Some("..."),
+//!             status: in_progress, digest: "sha256:...",
+//!             next_span_id: 31, next_link_id: 9,
+//!             text: ["First line\n", "Second line"],
+//!             spans: [
+//!                 (id: 4, start: 210, end: 223, label: "actor", text: "Steve Witkoff"),
+//!             ],
+//!             links: [
+//!                 (id: 1, from: 7, to: 4, type: "said_by"),
+//!             ],
+//!         ),
+//!     ],
+//! )
+//! ```
+//!
+//! Offsets are Unicode code points, spans half-open `[start, end)`. The text is stored
+//! as its lines, each with its own line ending, so a reader sees paragraphs; joined
+//! they are the exact text. The writer is hand-made rather than ron's pretty printer so
+//! that the layout is fixed: one span or link per line, a stable order, `\n` line ends,
+//! and the same bytes for the same content on every platform and ron version.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Label, LinkType, Project, Schema, Status};
+
+/// The format version this build writes, and the newest it reads.
+pub const CURRENT_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ProjectFile {
+    pub version: u32,
+    pub name: String,
+    pub annotator: String,
+    pub schema: Schema,
+    pub documents: Vec<DocumentFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DocumentFile {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub status: Status,
+    pub digest: String,
+    pub next_span_id: u64,
+    pub next_link_id: u64,
+    pub text: Vec<String>,
+    #[serde(default)]
+    pub spans: Vec<SpanFile>,
+    #[serde(default)]
+    pub links: Vec<LinkFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SpanFile {
+    pub id: u64,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    /// The surface text, so a reader (and the loader) can check the offsets.
+    pub text: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LinkFile {
+    pub id: u64,
+    pub from: u64,
+    pub to: u64,
+    #[serde(rename = "type")]
+    pub link_type: String,
+}
+
+/// Writes `text` as a RON string literal. Printable characters stay as they are, so
+/// Arabic, CJK and emoji are readable in the file; control and invisible format
+/// characters (line ends, tabs, bidi marks, ZWJ, BOM) are escaped so that nothing in the
+/// file is invisible or breaks a line.
+fn push_str_literal(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_invisible_format(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Unicode format characters (category Cf) and separators that render as nothing or
+/// break lines: a reader of the file should see them as escapes.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+fn str_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    push_str_literal(&mut out, text);
+    out
+}
+
+fn option_literal(value: Option<&str>) -> String {
+    match value {
+        Some(text) => format!("Some({})", str_literal(text)),
+        None => "None".to_owned(),
+    }
+}
+
+fn list_literal(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|i| str_literal(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn status_literal(status: Status) -> &'static str {
+    match status {
+        Status::Todo => "todo",
+        Status::InProgress => "in_progress",
+        Status::Done => "done",
+    }
+}
+
+fn push_label(out: &mut String, label: &Label) {
+    let hotkey = label
+        .hotkey
+        .map_or("None".to_owned(), |k| format!("Some({k})"));
+    let _ = writeln!(
+        out,
+        "            (key: {}, name: {}, color: \"{}\", hotkey: {hotkey}, description: {}),",
+        str_literal(&label.key),
+        str_literal(&label.name),
+        label.color,
+        str_literal(&label.description),
+    );
+}
+
+fn push_link_type(out: &mut String, link_type: &LinkType) {
+    let _ = writeln!(
+        out,
+        "            (key: {}, name: {}, from: {}, to: {}),",
+        str_literal(&link_type.key),
+        str_literal(&link_type.name),
+        list_literal(&link_type.from),
+        list_literal(&link_type.to),
+    );
+}
+
+/// The project as the bytes of a version-1 project file. Deterministic: the same project
+/// always gives the same text.
+pub fn to_ron(project: &Project) -> String {
+    let text_bytes: usize = project.documents.iter().map(|d| d.text().len()).sum();
+    let mut out = String::with_capacity(2 * text_bytes + 120 * project.span_count() + 4096);
+    let _ = writeln!(out, "(");
+    let _ = writeln!(out, "    version: {CURRENT_VERSION},");
+    let _ = writeln!(out, "    name: {},", str_literal(&project.name));
+    let _ = writeln!(out, "    annotator: {},", str_literal(&project.annotator));
+    let _ = writeln!(out, "    schema: (");
+    let _ = writeln!(out, "        labels: [");
+    for label in &project.schema.labels {
+        push_label(&mut out, label);
+    }
+    let _ = writeln!(out, "        ],");
+    let _ = writeln!(out, "        link_types: [");
+    for link_type in &project.schema.link_types {
+        push_link_type(&mut out, link_type);
+    }
+    let _ = writeln!(out, "        ],");
+    let _ = writeln!(out, "    ),");
+    let _ = writeln!(out, "    documents: [");
+    for doc in &project.documents {
+        let _ = writeln!(out, "        (");
+        let _ = writeln!(out, "            id: {},", str_literal(&doc.id));
+        let _ = writeln!(out, "            title: {},", str_literal(&doc.title));
+        let _ = writeln!(
+            out,
+            "            source: {},",
+            option_literal(doc.source.as_deref())
+        );
+        let _ = writeln!(out, "            status: {},", status_literal(doc.status));
+        let _ = writeln!(out, "            digest: {},", str_literal(doc.digest()));
+        let _ = writeln!(out, "            next_span_id: {},", doc.next_span_id().0);
+        let _ = writeln!(out, "            next_link_id: {},", doc.next_link_id().0);
+        let _ = writeln!(out, "            text: [");
+        for line in doc.text().split_inclusive('\n') {
+            out.push_str("                ");
+            push_str_literal(&mut out, line);
+            out.push_str(",\n");
+        }
+        let _ = writeln!(out, "            ],");
+        let _ = writeln!(out, "            spans: [");
+        for span in doc.spans() {
+            let _ = write!(
+                out,
+                "                (id: {}, start: {}, end: {}, label: ",
+                span.id.0, span.start, span.end
+            );
+            push_str_literal(&mut out, &span.label);
+            out.push_str(", text: ");
+            push_str_literal(&mut out, doc.span_text(span));
+            if let Some(note) = &span.note {
+                out.push_str(", note: Some(");
+                push_str_literal(&mut out, note);
+                out.push(')');
+            }
+            out.push_str("),\n");
+        }
+        let _ = writeln!(out, "            ],");
+        let _ = writeln!(out, "            links: [");
+        for link in doc.links() {
+            let _ = writeln!(
+                out,
+                "                (id: {}, from: {}, to: {}, type: {}),",
+                link.id.0,
+                link.from.0,
+                link.to.0,
+                str_literal(&link.link_type)
+            );
+        }
+        let _ = writeln!(out, "            ],");
+        let _ = writeln!(out, "        ),");
+    }
+    let _ = writeln!(out, "    ],");
+    let _ = writeln!(out, ")");
+    out
+}
+
+/// Reads the format version from the start of a file without parsing the rest: the
+/// number after the first `version:`, skipping white space and comments. `None` when the
+/// file does not start that way (the full parse then reports what is wrong).
+pub fn peek_version(text: &str) -> Option<u64> {
+    let mut rest = skip_trivia(text);
+    rest = skip_trivia(rest.strip_prefix('(')?);
+    rest = skip_trivia(rest.strip_prefix("version")?);
+    rest = skip_trivia(rest.strip_prefix(':')?);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest[..digits].parse().ok()
+}
+
+fn skip_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_start();
+        if let Some(comment) = trimmed.strip_prefix("//") {
+            text = comment.find('\n').map_or("", |i| &comment[i..]);
+        } else if let Some(comment) = trimmed.strip_prefix("/*") {
+            text = comment.find("*/").map_or("", |i| &comment[i + 2..]);
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_parse_back_as_ron() {
+        let cases = [
+            "plain",
+            "\"quoted\" and back\\slash",
+            "CRLF\r\nand tab\t",
+            "emoji 👩‍👩‍👧 🇺🇦 e\u{301} 北京 مرحبا \u{200F}\u{FEFF}\u{0007}",
+        ];
+        for case in cases {
+            let literal = str_literal(case);
+            assert!(
+                !literal.contains('\n') && !literal.contains('\u{200D}'),
+                "{literal}"
+            );
+            let back: String = ron::from_str(&literal).expect("valid RON");
+            assert_eq!(back, case);
+        }
+    }
+
+    #[test]
+    fn peek_version_skips_comments() {
+        assert_eq!(peek_version("(\n    version: 1,\n"), Some(1));
+        assert_eq!(
+            peek_version("// made by hand\n/* x */ ( version :12 , name"),
+            Some(12)
+        );
+        assert_eq!(peek_version("(name: \"x\", version: 1)"), None);
+        assert_eq!(peek_version(""), None);
+    }
+}

@@ -1,0 +1,229 @@
+//! Loading a project file: parse, then check everything and report every problem.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::format::{CURRENT_VERSION, DocumentFile, ProjectFile, peek_version};
+use super::{LoadError, Problem};
+use crate::model::{
+    Document, Link, LinkId, Project, Span, SpanId, TextIndex, check_link_labels, text_digest,
+};
+
+/// Files larger than this are refused before they are read: a project with a 10 MB
+/// article and 200,000 spans is about 25 MB, so this leaves room for ten of those.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Nesting deeper than this is refused by the parser. Project files nest about six
+/// levels; a file nested hundreds deep is broken or hostile.
+const MAX_NESTING: usize = 32;
+
+/// Parses and validates the text of a project file. `origin` names the file in messages.
+pub fn from_str(text: &str, origin: &Path) -> Result<Project, LoadError> {
+    let origin = origin.to_path_buf();
+    match peek_version(text) {
+        Some(found) if found > u64::from(CURRENT_VERSION) => {
+            return Err(LoadError::NewerVersion {
+                path: origin,
+                found,
+            });
+        }
+        Some(0) => {
+            return Err(LoadError::Syntax {
+                path: origin,
+                line: 2,
+                col: 1,
+                message: "format version 0 does not exist; the first version is 1".into(),
+            });
+        }
+        _ => {}
+    }
+    let options = ron::Options::default().with_recursion_limit(MAX_NESTING);
+    let file: ProjectFile = options.from_str(text).map_err(|error| LoadError::Syntax {
+        path: origin.clone(),
+        line: error.span.start.line,
+        col: error.span.start.col,
+        message: error.code.to_string(),
+    })?;
+    let mut problems = Vec::new();
+    let project = check(file, &mut problems);
+    if problems.is_empty() {
+        Ok(project)
+    } else {
+        Err(LoadError::Invalid {
+            path: origin,
+            problems,
+        })
+    }
+}
+
+/// Turns the parsed file into a project, pushing every problem found. The project is
+/// only meaningful when no problem was found.
+fn check(file: ProjectFile, problems: &mut Vec<Problem>) -> Project {
+    let schema = file.schema;
+    for problem in schema.problems() {
+        problems.push(Problem::new("schema", problem));
+    }
+    let mut seen_ids = HashSet::new();
+    let mut documents = Vec::with_capacity(file.documents.len());
+    for (n, doc) in file.documents.into_iter().enumerate() {
+        let where_ = format!("document `{}` (#{})", doc.id, n + 1);
+        if doc.id.trim().is_empty() {
+            problems.push(Problem::new(&where_, "has an empty id"));
+        }
+        if !seen_ids.insert(doc.id.clone()) {
+            problems.push(Problem::new(
+                &where_,
+                "has the same id as an earlier document",
+            ));
+        }
+        documents.push(check_document(doc, &where_, &schema, problems));
+    }
+    Project {
+        name: file.name,
+        annotator: file.annotator,
+        schema,
+        documents,
+    }
+}
+
+fn check_document(
+    file: DocumentFile,
+    where_: &str,
+    schema: &crate::model::Schema,
+    problems: &mut Vec<Problem>,
+) -> Document {
+    let text: String = file.text.concat();
+    let digest = text_digest(&text);
+    if digest != file.digest {
+        problems.push(Problem::new(
+            where_,
+            format!(
+                "the text does not match its digest: it was changed after it was annotated, \
+                 so span offsets may point at the wrong words (digest in file {}, digest of the \
+                 text {digest})",
+                file.digest
+            ),
+        ));
+    }
+    let index = TextIndex::new(&text);
+    let len = index.char_len();
+
+    let mut spans = Vec::with_capacity(file.spans.len());
+    let mut labels_of: HashMap<u64, String> = HashMap::with_capacity(file.spans.len());
+    let mut ranges = HashSet::with_capacity(file.spans.len());
+    for span in file.spans {
+        let here = format!("{where_}, span {}", span.id);
+        if labels_of.insert(span.id, span.label.clone()).is_some() {
+            problems.push(Problem::new(&here, "has the same id as another span"));
+        }
+        if span.id >= file.next_span_id {
+            problems.push(Problem::new(
+                &here,
+                format!("has an id not below next_span_id ({})", file.next_span_id),
+            ));
+        }
+        if schema.label(&span.label).is_none() {
+            problems.push(Problem::new(
+                &here,
+                format!("has the unknown label `{}`", span.label),
+            ));
+        }
+        if span.start >= span.end {
+            problems.push(Problem::new(
+                &here,
+                format!("is empty or reversed: [{}, {})", span.start, span.end),
+            ));
+        } else if span.end > len {
+            problems.push(Problem::new(
+                &here,
+                format!(
+                    "[{}, {}) reaches past the end of the text ({len} code points)",
+                    span.start, span.end
+                ),
+            ));
+        } else if let Some(surface) = index.slice(&text, span.start, span.end)
+            && surface != span.text
+        {
+            problems.push(Problem::new(
+                &here,
+                format!(
+                    "[{}, {}) covers {:?} in the text, but the file says {:?}",
+                    span.start, span.end, surface, span.text
+                ),
+            ));
+        }
+        if !ranges.insert((span.start, span.end, span.label.clone())) {
+            problems.push(Problem::new(
+                &here,
+                format!(
+                    "duplicates another span: [{}, {}) `{}`",
+                    span.start, span.end, span.label
+                ),
+            ));
+        }
+        spans.push(Span {
+            id: SpanId(span.id),
+            start: span.start,
+            end: span.end,
+            label: span.label,
+            note: span.note.filter(|n| !n.is_empty()),
+        });
+    }
+
+    let mut links = Vec::with_capacity(file.links.len());
+    let mut link_ids = HashSet::with_capacity(file.links.len());
+    let mut link_keys = HashSet::with_capacity(file.links.len());
+    for link in file.links {
+        let here = format!("{where_}, link {}", link.id);
+        if !link_ids.insert(link.id) {
+            problems.push(Problem::new(&here, "has the same id as another link"));
+        }
+        if link.id >= file.next_link_id {
+            problems.push(Problem::new(
+                &here,
+                format!("has an id not below next_link_id ({})", file.next_link_id),
+            ));
+        }
+        let from = labels_of.get(&link.from);
+        let to = labels_of.get(&link.to);
+        if from.is_none() {
+            problems.push(Problem::new(
+                &here,
+                format!("starts at span {}, which does not exist", link.from),
+            ));
+        }
+        if to.is_none() {
+            problems.push(Problem::new(
+                &here,
+                format!("points to span {}, which does not exist", link.to),
+            ));
+        }
+        if link.from == link.to {
+            problems.push(Problem::new(&here, "links a span to itself"));
+        }
+        if schema.link_type(&link.link_type).is_none() {
+            problems.push(Problem::new(
+                &here,
+                format!("has the unknown link type `{}`", link.link_type),
+            ));
+        } else if let (Some(from), Some(to)) = (from, to)
+            && let Err(error) = check_link_labels(schema, &link.link_type, from, to)
+        {
+            problems.push(Problem::new(&here, error.to_string()));
+        }
+        if !link_keys.insert((link.from, link.to, link.link_type.clone())) {
+            problems.push(Problem::new(&here, "duplicates another link"));
+        }
+        links.push(Link {
+            id: LinkId(link.id),
+            from: SpanId(link.from),
+            to: SpanId(link.to),
+            link_type: link.link_type,
+        });
+    }
+
+    let mut doc = Document::new(file.id, file.title, text);
+    doc.source = file.source;
+    doc.status = file.status;
+    doc.from_validated_parts(spans, links, file.next_span_id, file.next_link_id)
+}

@@ -1,0 +1,185 @@
+//! Saving that never loses data: the new content goes to a temporary file in the same
+//! folder, is synced to disk and then renamed over the target, so the target holds the
+//! old or the new content at every moment, even across a crash or power loss. The
+//! previous content stays beside it as `NAME.ron.bak`.
+
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use sha2::{Digest as _, Sha256};
+
+use super::format::to_ron;
+use crate::model::Project;
+
+/// What a file looked like when it was last read or written: to notice that somebody
+/// else changed it since.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiskStamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    hash: [u8; 32],
+}
+
+impl DiskStamp {
+    pub(super) fn of_bytes(bytes: &[u8], metadata: &fs::Metadata) -> Self {
+        Self {
+            len: bytes.len() as u64,
+            modified: metadata.modified().ok(),
+            hash: Sha256::digest(bytes).into(),
+        }
+    }
+
+    /// Whether the file at `path` still has the content this stamp describes. Size and
+    /// time decide when they match; otherwise the content is hashed, so a file that was
+    /// touched but not changed still counts as unchanged.
+    fn matches_file(&self, path: &Path, metadata: &fs::Metadata) -> std::io::Result<bool> {
+        if metadata.len() != self.len {
+            return Ok(false);
+        }
+        if metadata.modified().ok() == self.modified && self.modified.is_some() {
+            return Ok(true);
+        }
+        let hash: [u8; 32] = Sha256::digest(fs::read(path)?).into();
+        Ok(hash == self.hash)
+    }
+}
+
+/// Whether a save may overwrite a file that changed on disk since it was loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveMode {
+    /// Refuse with [`SaveError::ChangedOnDisk`].
+    Safe,
+    /// Overwrite (the user said so); the overwritten content is kept as the backup.
+    Force,
+}
+
+/// Why a save failed. The target file is untouched when it does.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// Somebody else changed the file since it was loaded.
+    #[error("{} changed on disk since it was opened; save again to overwrite it, or save under another name", path.display())]
+    ChangedOnDisk { path: PathBuf },
+    /// Writing failed.
+    #[error("cannot save {}: {what}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The backup beside a project file: `NAME.ron.bak`.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+/// Saves `project` to `path` atomically and returns the new stamp of the file.
+///
+/// `loaded` is the stamp from when the file was loaded (or last saved); when the file on
+/// disk no longer matches it, the save is refused unless `mode` is [`SaveMode::Force`].
+/// When the file already holds exactly these bytes nothing is written at all.
+pub fn save(
+    project: &Project,
+    path: &Path,
+    loaded: Option<&DiskStamp>,
+    mode: SaveMode,
+) -> Result<DiskStamp, SaveError> {
+    let bytes = to_ron(project).into_bytes();
+    let io = |what| {
+        move |source| SaveError::Io {
+            path: path.to_path_buf(),
+            what,
+            source,
+        }
+    };
+
+    let existing = match fs::metadata(path) {
+        Ok(metadata) => Some(metadata),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(io("cannot inspect the existing file")(error)),
+    };
+    if let Some(metadata) = &existing {
+        if let Some(stamp) = loaded
+            && mode == SaveMode::Safe
+            && !stamp
+                .matches_file(path, metadata)
+                .map_err(io("cannot read the existing file"))?
+        {
+            return Err(SaveError::ChangedOnDisk {
+                path: path.to_path_buf(),
+            });
+        }
+        // Unchanged content: leave the file, its time and its backup alone.
+        if metadata.len() == bytes.len() as u64
+            && fs::read(path).map_err(io("cannot read the existing file"))? == bytes
+        {
+            return Ok(DiskStamp::of_bytes(&bytes, metadata));
+        }
+    }
+
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io("cannot create a temporary file beside it"))?;
+    temp.write_all(&bytes)
+        .map_err(io("cannot write the temporary file"))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(io("cannot flush the temporary file to disk"))?;
+
+    if existing.is_some() {
+        keep_backup(path).map_err(io("cannot keep the previous version as a backup"))?;
+    }
+    let file = temp
+        .persist(path)
+        .map_err(|e| io("cannot move the new file into place")(e.error))?;
+    sync_dir(dir).map_err(io("cannot flush the folder to disk"))?;
+    let metadata = file
+        .metadata()
+        .map_err(io("cannot inspect the saved file"))?;
+    Ok(DiskStamp::of_bytes(&bytes, &metadata))
+}
+
+/// Makes `NAME.ron.bak` the current content of `path`, atomically: a hard link to the
+/// file (no copy, and the old file stays in place), renamed over the old backup. Where
+/// hard links are not supported, a synced copy takes its place.
+fn keep_backup(path: &Path) -> std::io::Result<()> {
+    let backup = backup_path(path);
+    let mut staging = backup.clone().into_os_string();
+    staging.push(".tmp");
+    let staging = PathBuf::from(staging);
+    let _ = fs::remove_file(&staging);
+    if fs::hard_link(path, &staging).is_err() {
+        fs::copy(path, &staging)?;
+        File::open(&staging)?.sync_all()?;
+    }
+    fs::rename(&staging, &backup)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    // Windows cannot open a directory as a file; its rename is durable by itself.
+    Ok(())
+}
