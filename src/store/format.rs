@@ -96,20 +96,46 @@ pub(super) struct LinkFile {
 /// file is invisible or breaks a line.
 fn push_str_literal(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
+    // Copy runs of plain text whole; only bytes that may start a character to escape are
+    // looked at closely. Every such character starts with an ASCII byte or one of the
+    // lead bytes C2 (U+0080..U+00BF), D8 (U+061C), E1 (U+180E), E2 (U+2000..U+2FFF) and
+    // EF (U+F000..U+FFFF); this keeps a multi-megabyte save quick.
+    let bytes = text.as_bytes();
+    let mut plain = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let suspect = matches!(
+            byte,
+            b'"' | b'\\' | 0x00..=0x1F | 0x7F | 0xC2 | 0xD8 | 0xE1 | 0xE2 | 0xEF
+        );
+        if !suspect {
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            continue;
+        };
+        if !needs_escape(c) {
+            continue;
+        }
+        out.push_str(&text[plain..i]);
+        plain = i + c.len_utf8();
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_invisible_format(c) => {
+            c => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
-            c => out.push(c),
         }
     }
+    out.push_str(&text[plain..]);
     out.push('"');
+}
+
+/// Whether `c` is written as an escape in a string literal.
+fn needs_escape(c: char) -> bool {
+    matches!(c, '"' | '\\') || c.is_control() || is_invisible_format(c)
 }
 
 /// Unicode format characters (category Cf) and separators that render as nothing or
@@ -295,6 +321,16 @@ mod tests {
             );
             let back: String = ron::from_str(&literal).expect("valid RON");
             assert_eq!(back, case);
+        }
+    }
+
+    #[test]
+    fn every_character_that_needs_an_escape_gets_one() {
+        // The writer only looks closely at some lead bytes: check all of Unicode.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let literal = str_literal(&c.to_string());
+            let escaped = literal != format!("\"{c}\"");
+            assert_eq!(escaped, needs_escape(c), "U+{:04X}", c as u32);
         }
     }
 

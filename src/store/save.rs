@@ -133,11 +133,23 @@ pub fn save(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}."))
-        .suffix(".tmp")
+    let prefix = format!(".{file_name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A temporary file is private (0o600) by default; the project file is not: a new one
+    // gets the usual 0o666 less the umask, like any file the user creates.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder
         .tempfile_in(dir)
         .map_err(io("cannot create a temporary file beside it"))?;
+    // An existing file keeps its permissions, so a project shared with a group stays so.
+    #[cfg(unix)]
+    if let Some(metadata) = &existing {
+        fs::set_permissions(temp.path(), metadata.permissions()).map_err(io(
+            "cannot give the temporary file the permissions of the file",
+        ))?;
+    }
     temp.write_all(&bytes)
         .map_err(io("cannot write the temporary file"))?;
     temp.as_file()

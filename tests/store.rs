@@ -1,0 +1,20 @@
+//! Tests of the project-file layer (`marginalia::store`) and of the headless CLI built on
+//! it: one integration-test binary, so one link step; each test works in its own
+//! temporary folder. The modules live in `tests/store/`.
+
+#[path = "store/broken.rs"]
+mod broken;
+#[path = "store/cli.rs"]
+mod cli;
+#[path = "store/common.rs"]
+mod common;
+#[path = "store/fault.rs"]
+mod fault;
+#[path = "store/generate.rs"]
+mod generate;
+#[path = "store/roundtrip.rs"]
+mod roundtrip;
+#[path = "store/save.rs"]
+mod save;
+#[path = "store/v1.rs"]
+mod v1;

@@ -1,0 +1,352 @@
+//! Property tests: any project the edit API can build survives save and load unchanged,
+//! and its file is deterministic (same bytes every time, `\n` line ends only).
+
+use std::time::{Duration, SystemTime};
+
+use marginalia::model::{Document, Edit, Label, LinkType, Project, Rgb, Schema, Status};
+use marginalia::store::{self, SaveMode};
+use proptest::prelude::*;
+
+use crate::common::temp_dir;
+
+/// Pieces of text that are hard on writers and offset arithmetic.
+const TRICKY: &[&str] = &[
+    " ",
+    " ",
+    " ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\"",
+    "\\",
+    "\\\"",
+    "'",
+    "\\n",
+    "\\u{41}",
+    "👩\u{200D}👩\u{200D}👧",
+    "🇺🇦",
+    "🇺🇸🇷🇺",
+    "👍🏽",
+    "e\u{301}",
+    "a\u{308}\u{301}",
+    "北京",
+    "東京都",
+    "مرحبا",
+    "الدوحة",
+    "שלום",
+    "Київ",
+    "\u{200F}",
+    "\u{200E}",
+    "\u{200D}",
+    "\u{200B}",
+    "\u{FEFF}",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{202E}",
+    "\u{00AD}",
+    "\u{0}",
+    "\u{7}",
+    "\u{1B}",
+    "\u{85}",
+    "\u{FFFD}",
+    "\u{10FFFF}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "//",
+    "/*",
+    "*/",
+    "r#\"",
+    "\"#",
+    "Some(",
+    "None",
+    "«",
+    "»",
+    "“",
+    "”",
+    "—",
+];
+
+const WORDS: &[&str] = &[
+    "peace",
+    "talks",
+    "Witkoff",
+    "Zelensky",
+    "Moscow",
+    "said",
+    "the",
+    "a",
+    "ceasefire",
+    "plan",
+    "envoy",
+    "Kremlin",
+    "on",
+    "Tuesday",
+    "2025",
+    "42",
+    "3.5%",
+    "version:",
+    "id:",
+];
+
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => prop::sample::select(WORDS).prop_map(str::to_owned),
+        5 => prop::sample::select(TRICKY).prop_map(str::to_owned),
+        1 => any::<char>().prop_map(String::from),
+    ]
+}
+
+fn text(max_fragments: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(fragment(), 0..max_fragments).prop_map(|parts| parts.concat())
+}
+
+/// A span to try: a range from two numbers taken modulo the text length, or (when
+/// `nest` is set) a range inside an earlier span, so nesting and overlap are common.
+#[derive(Clone, Debug)]
+struct SpanRecipe {
+    a: usize,
+    b: usize,
+    label: usize,
+    nest: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+struct DocRecipe {
+    title: String,
+    source: Option<String>,
+    text: String,
+    spans: Vec<SpanRecipe>,
+    notes: Vec<(usize, String)>,
+    links: Vec<(usize, usize)>,
+    removals: Vec<usize>,
+    status: usize,
+}
+
+#[derive(Clone, Debug)]
+struct ProjectRecipe {
+    name: String,
+    annotator: String,
+    small_schema: bool,
+    label_texts: Vec<String>,
+    documents: Vec<DocRecipe>,
+}
+
+fn span_recipe() -> impl Strategy<Value = SpanRecipe> {
+    (
+        any::<usize>(),
+        any::<usize>(),
+        0..4usize,
+        prop::option::weighted(0.4, any::<usize>()),
+    )
+        .prop_map(|(a, b, label, nest)| SpanRecipe { a, b, label, nest })
+}
+
+fn doc_recipe() -> impl Strategy<Value = DocRecipe> {
+    (
+        text(6),
+        prop::option::of(text(6)),
+        text(120),
+        prop::collection::vec(span_recipe(), 0..40),
+        prop::collection::vec((any::<usize>(), text(8)), 0..10),
+        prop::collection::vec((any::<usize>(), any::<usize>()), 0..20),
+        prop::collection::vec(any::<usize>(), 0..4),
+        0..3usize,
+    )
+        .prop_map(
+            |(title, source, text, spans, notes, links, removals, status)| DocRecipe {
+                title,
+                source,
+                text,
+                spans,
+                notes,
+                links,
+                removals,
+                status,
+            },
+        )
+}
+
+fn project_recipe() -> impl Strategy<Value = ProjectRecipe> {
+    (
+        text(5),
+        text(3),
+        any::<bool>(),
+        prop::collection::vec(text(6), 4),
+        prop::collection::vec(doc_recipe(), 0..4),
+    )
+        .prop_map(
+            |(name, annotator, small_schema, label_texts, documents)| ProjectRecipe {
+                name,
+                annotator,
+                small_schema,
+                label_texts,
+                documents,
+            },
+        )
+}
+
+/// The default schema with random names and descriptions, or a two-label subset of it.
+fn schema(recipe: &ProjectRecipe) -> Schema {
+    let mut schema = Schema::default();
+    for (label, text) in schema.labels.iter_mut().zip(&recipe.label_texts) {
+        label.description = text.clone();
+        label.name = format!(
+            "{} {}",
+            label.name,
+            text.chars().take(3).collect::<String>()
+        );
+    }
+    if recipe.small_schema {
+        schema
+            .labels
+            .retain(|l| l.key == "quote" || l.key == "actor");
+        schema.labels.push(Label {
+            key: "übung \"x\"".into(),
+            name: "Übung".into(),
+            color: Rgb([1, 2, 3]),
+            hotkey: None,
+            description: String::new(),
+        });
+        schema.link_types = vec![LinkType {
+            key: "said_by".into(),
+            name: "Said by".into(),
+            from: vec!["quote".into()],
+            to: vec!["actor".into(), "übung \"x\"".into()],
+        }];
+    }
+    schema
+}
+
+/// Builds the project through the edit API, skipping the edits it refuses (duplicates,
+/// links the schema does not allow): what is left is what a user could have made.
+fn build(recipe: &ProjectRecipe) -> Project {
+    let mut project = Project::new(recipe.name.clone(), recipe.annotator.clone());
+    project.schema = schema(recipe);
+    let schema = project.schema.clone();
+    for (n, r) in recipe.documents.iter().enumerate() {
+        // Ids are unique by their prefix; the rest is any text.
+        let id = format!("{n}-{}", r.title.chars().take(8).collect::<String>());
+        let mut doc = Document::new(id, r.title.clone(), r.text.clone());
+        doc.source = r.source.clone();
+        let len = doc.char_len();
+        let mut ids = Vec::new();
+        for s in &r.spans {
+            if len == 0 {
+                break;
+            }
+            let (start, end) = match s.nest.and_then(|i| ids.get(i % ids.len().max(1))) {
+                Some(&parent) => {
+                    let p = doc.span(parent).expect("a kept span");
+                    let width = p.end - p.start;
+                    let start = p.start + s.a % width;
+                    (start, start + 1 + s.b % (p.end - start))
+                }
+                None => {
+                    let start = s.a % len;
+                    (start, start + 1 + s.b % (len - start))
+                }
+            };
+            let label = &schema.labels[s.label % schema.labels.len()].key;
+            let edit = doc.add_span_edit(start, end, label);
+            let Edit::AddSpan(span) = &edit else {
+                unreachable!("adds a span")
+            };
+            let id = span.id;
+            if doc.apply(edit, &schema).is_ok() {
+                ids.push(id);
+            }
+        }
+        if !ids.is_empty() {
+            for (i, note) in &r.notes {
+                let edit = doc.set_note_edit(ids[i % ids.len()], Some(note.clone()));
+                doc.apply(edit.expect("span exists"), &schema)
+                    .expect("a note applies");
+            }
+            for (a, b) in &r.links {
+                let (from, to) = (ids[a % ids.len()], ids[b % ids.len()]);
+                for kind in &schema.link_types {
+                    let edit = doc.add_link_edit(from, to, &kind.key);
+                    if doc.apply(edit, &schema).is_ok() {
+                        break;
+                    }
+                }
+            }
+            for i in &r.removals {
+                let id = ids[i % ids.len()];
+                if let Ok(edit) = doc.remove_span_edit(id) {
+                    doc.apply(edit, &schema)
+                        .expect("removing an existing span applies");
+                }
+            }
+        }
+        let edit = doc.set_status_edit(Status::ALL[r.status]);
+        doc.apply(edit, &schema).expect("a status change applies");
+        project.documents.push(doc);
+    }
+    project
+}
+
+/// Characters that end a line in some reader, besides `\n`.
+const OTHER_LINE_ENDS: [char; 5] = ['\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}'];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn to_ron_then_load_gives_the_same_project(recipe in project_recipe()) {
+        let project = build(&recipe);
+        let ron = store::to_ron(&project);
+        prop_assert_eq!(&ron, &store::to_ron(&project), "to_ron is not deterministic");
+        prop_assert!(
+            !ron.contains(OTHER_LINE_ENDS) && !ron.contains('\u{2029}'),
+            "the file has a line end other than \\n"
+        );
+        prop_assert!(ron.ends_with(")\n"));
+        let loaded = store::from_str(&ron, std::path::Path::new("prop.ron"));
+        let loaded = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                return Err(TestCaseError::fail(format!("{error}\n--- file:\n{ron}")));
+            }
+        };
+        prop_assert_eq!(&loaded, &project);
+        prop_assert_eq!(store::to_ron(&loaded), ron, "load then to_ron changed the bytes");
+    }
+}
+
+proptest! {
+    // Each case writes and syncs files: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn saving_twice_changes_no_byte(recipe in project_recipe()) {
+        let project = build(&recipe);
+        let dir = temp_dir();
+        let path = dir.path().join("project.ron");
+        let stamp = store::save(&project, &path, None, SaveMode::Safe).expect("first save");
+        let first = std::fs::read(&path).expect("saved file");
+        prop_assert_eq!(&first, &store::to_ron(&project).into_bytes());
+        // Age the file, so a second write would show in its time.
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(old))
+            .expect("set the file's time");
+        store::save(&project, &path, Some(&stamp), SaveMode::Safe).expect("second save");
+        prop_assert_eq!(std::fs::read(&path).expect("saved file"), first);
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        prop_assert_eq!(modified, old, "the second save wrote the file");
+        prop_assert!(!store::backup_path(&path).exists(), "the second save made a backup");
+        let loaded = store::load(&path).expect("the saved file loads");
+        prop_assert_eq!(loaded.project, project);
+    }
+}
