@@ -8,6 +8,8 @@ mod broken;
 mod cli;
 #[path = "store/common.rs"]
 mod common;
+#[path = "store/corpus.rs"]
+mod corpus;
 #[path = "store/fault.rs"]
 mod fault;
 #[path = "store/generate.rs"]

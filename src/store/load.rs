@@ -17,9 +17,15 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// levels; a file nested hundreds deep is broken or hostile.
 const MAX_NESTING: usize = 32;
 
+/// `next_span_id` and `next_link_id` may be at most this (2^53): every id then stays
+/// exact in JSON and JavaScript, and allocating the next id can never overflow.
+const MAX_NEXT_ID: u64 = 1 << 53;
+
 /// Parses and validates the text of a project file. `origin` names the file in messages.
 pub fn from_str(text: &str, origin: &Path) -> Result<Project, LoadError> {
     let origin = origin.to_path_buf();
+    // Some Windows editors start a UTF-8 file with a byte-order mark; it is not RON.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     match peek_version(text) {
         Some(found) if found > u64::from(CURRENT_VERSION) => {
             return Err(LoadError::NewerVersion {
@@ -104,6 +110,17 @@ fn check_document(
                 file.digest
             ),
         ));
+    }
+    for (name, next) in [
+        ("next_span_id", file.next_span_id),
+        ("next_link_id", file.next_link_id),
+    ] {
+        if next > MAX_NEXT_ID {
+            problems.push(Problem::new(
+                where_,
+                format!("{name} is {next}; it may be at most {MAX_NEXT_ID}"),
+            ));
+        }
     }
     let index = TextIndex::new(&text);
     let len = index.char_len();

@@ -392,3 +392,15 @@ fn empty_and_truncated_files_are_syntax_errors() {
         }
     }
 }
+
+#[test]
+fn next_ids_beyond_2_pow_53_are_refused() {
+    // Allocating the next id after u64::MAX would overflow.
+    assert_problems(
+        &problems("next_id_too_large"),
+        &[(
+            "document `talks` (#1)",
+            "next_span_id is 18446744073709551615; it may be at most 9007199254740992",
+        )],
+    );
+}

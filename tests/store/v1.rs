@@ -102,3 +102,18 @@ fn v1_fixture_is_written_back_byte_for_byte_while_the_format_is_v1() {
     let project = store::from_bytes(&bytes, &fixture("v1/project.ron")).expect("it loads");
     assert_eq!(store::to_ron(&project).as_bytes(), bytes.as_slice());
 }
+
+#[test]
+fn v1_fixture_loads_with_crlf_line_ends_and_a_bom() {
+    // What git's autocrlf and some Windows editors make of the file: the same project.
+    let text = std::fs::read_to_string(fixture("v1/project.ron")).expect("the fixture");
+    let original = store::from_str(&text, &fixture("v1/project.ron")).expect("it loads");
+    let windows = format!("\u{FEFF}{}", text.replace('\n', "\r\n"));
+    let project = store::from_str(&windows, std::path::Path::new("windows.ron"))
+        .expect("the CRLF file with a BOM loads");
+    assert_eq!(project, original);
+    assert!(
+        project.documents[1].text().contains("Ukraine»\n\n"),
+        "the text keeps its LF"
+    );
+}
