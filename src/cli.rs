@@ -8,6 +8,10 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
+use crate::formats::{
+    self, ExportOptions, ExportReport, Format, FormatError, ImportOptions, ImportReport, Layer,
+    OffsetUnit, Split,
+};
 use crate::model::{Document, Project, Status};
 use crate::store::{self, LoadError, SaveMode};
 
@@ -61,6 +65,64 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export a project as a dataset, and say what the format could not carry. Exit 1
+    /// when --strict and a span could not be written exactly (then nothing is written).
+    Export {
+        /// The project file.
+        file: PathBuf,
+        /// jsonl (doccano), spacy (spaCy/Prodigy JSONL), conll (IOB2), brat (a folder) or
+        /// csv.
+        #[arg(long, value_parser = parse_export_format)]
+        format: Format,
+        /// Where to write: a file, or a folder for brat. With --split, one file per part
+        /// (data.jsonl: data.train.jsonl, data.dev.jsonl, …) or one subfolder for brat.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: PathBuf,
+        /// Unit of the offsets written: codepoints (Python, spaCy, doccano, brat), utf16
+        /// (JavaScript, INCEpTION) or bytes. Recorded in the output.
+        #[arg(long, default_value = "codepoints", value_name = "UNIT")]
+        offsets: OffsetUnit,
+        /// Export only documents of this status: todo, in_progress or done.
+        #[arg(long, value_parser = formats::parse_status)]
+        status: Option<Status>,
+        /// Split by document into parts, e.g. train=0.8,dev=0.1,test=0.1; the same
+        /// split every time for the same project and seed.
+        #[arg(long, value_name = "PARTS")]
+        split: Option<Split>,
+        /// Seed of the split: another seed, another (equally fixed) split.
+        #[arg(long, default_value_t = 0, requires = "split")]
+        seed: u64,
+        /// conll: where spans overlap, keep the outer or the inner ones in the one tag
+        /// column. The others are counted as left out.
+        #[arg(long, default_value = "outer", value_name = "outer|inner")]
+        layer: Layer,
+        /// Fail, writing nothing, if any span cannot be written exactly.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Import articles or annotated datasets into a project. Everything is checked first;
+    /// on any problem nothing is imported (exit 1) and every problem is listed.
+    Import {
+        /// The project file.
+        file: PathBuf,
+        /// txt or md (articles), jsonl (doccano), brat (folders, .ann or .txt files) or
+        /// conll.
+        #[arg(long, value_parser = parse_import_format)]
+        format: Format,
+        /// Files (or brat folders) to import.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Unit of the offsets in the inputs: codepoints, utf16 or bytes. By default the
+        /// unit the input records, else codepoints.
+        #[arg(long, value_name = "UNIT")]
+        offsets: Option<OffsetUnit>,
+        /// Add labels and link types the project does not have to its schema.
+        #[arg(long)]
+        add_labels: bool,
+        /// Rename an input label to a label of the project (repeatable): --map PER=actor.
+        #[arg(long = "map", value_name = "OLD=NEW", value_parser = parse_mapping)]
+        map: Vec<(String, String)>,
+    },
 }
 
 /// What `main` should do after parsing the arguments.
@@ -91,6 +153,44 @@ pub fn run(cli: Cli) -> Run {
         Command::Add { file, articles } => add(&file, &articles, &mut stdout),
         Command::Validate { files } => validate(&files, &mut stdout),
         Command::Stats { file, json } => stats(&file, json, &mut stdout),
+        Command::Export {
+            file,
+            format,
+            output,
+            offsets,
+            status,
+            split,
+            seed,
+            layer,
+            strict,
+        } => {
+            let split = split.map(|split| split.with_seed(seed));
+            let options = ExportOptions {
+                format,
+                offsets,
+                status,
+                split,
+                layer,
+                strict,
+            };
+            export(&file, &options, &output, &mut stdout)
+        }
+        Command::Import {
+            file,
+            format,
+            inputs,
+            offsets,
+            add_labels,
+            map,
+        } => {
+            let options = ImportOptions {
+                format,
+                offsets,
+                add_labels,
+                map,
+            };
+            import(&file, &options, &inputs, &mut stdout)
+        }
     };
     Run::Done(match result {
         Ok(code) => code,
@@ -349,4 +449,192 @@ fn stats(file: &Path, json: bool, out: &mut impl std::io::Write) -> anyhow::Resu
     }
     writeln!(out, "links: {}", stats.links)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_export_format(text: &str) -> Result<Format, String> {
+    let format: Format = text.parse()?;
+    if !format.can_export() {
+        return Err(format!(
+            "{format} can be imported but not exported; export to one of {}",
+            Format::EXPORT.map(Format::as_str).join(", ")
+        ));
+    }
+    Ok(format)
+}
+
+fn parse_import_format(text: &str) -> Result<Format, String> {
+    let format: Format = text.parse()?;
+    if !format.can_import() {
+        return Err(format!(
+            "{format} can be exported but not imported; import one of {}",
+            Format::IMPORT.map(Format::as_str).join(", ")
+        ));
+    }
+    Ok(format)
+}
+
+fn parse_mapping(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((old, new)) if !old.trim().is_empty() && !new.trim().is_empty() => {
+            Ok((old.trim().to_owned(), new.trim().to_owned()))
+        }
+        _ => Err(format!("`{text}`: expected OLD=NEW, e.g. PER=actor")),
+    }
+}
+
+/// How long an export runs before its progress bar shows: short ones stay quiet.
+const PROGRESS_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
+
+fn export(
+    file: &Path,
+    options: &ExportOptions,
+    output: &Path,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<ExitCode> {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::ops::ControlFlow;
+
+    let project = load(file)?.project;
+    // Hidden at first; shown on stderr once the export has run for a while. indicatif
+    // draws nothing when stderr is not a terminal.
+    let bar = ProgressBar::hidden();
+    let started = std::time::Instant::now();
+    let shown = std::cell::Cell::new(false);
+    let progress = |done: usize, total: usize| {
+        if !shown.get() && started.elapsed() >= PROGRESS_DELAY {
+            shown.set(true);
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} documents {eta}")
+            {
+                bar.set_style(style);
+            }
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        ControlFlow::Continue(())
+    };
+    let result = formats::export(&project, options, output, &progress);
+    bar.finish_and_clear();
+    match result {
+        Ok(report) => {
+            print_export_report(&report, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error @ FormatError::Lossy { .. }) => {
+            report_error(&anyhow::Error::from(error));
+            Ok(ExitCode::from(EXIT_INVALID))
+        }
+        Err(error) => {
+            Err(anyhow::Error::from(error).context(format!("cannot export {}", file.display())))
+        }
+    }
+}
+
+fn print_export_report(
+    report: &ExportReport,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "exported {} documents ({} spans, {} links, {} notes) as {}, offsets in {}",
+        report.documents(),
+        report.spans,
+        report.links,
+        report.notes,
+        report.format,
+        report.offsets
+    )?;
+    for part in &report.parts {
+        let name = part
+            .name
+            .as_deref()
+            .map(|n| format!("{n}: "))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {name}{} ({} documents)",
+            part.path.display(),
+            part.documents.len()
+        )?;
+    }
+    if !report.left_out.is_empty() {
+        writeln!(out, "not carried by {}:", report.format)?;
+        for omission in &report.left_out {
+            writeln!(out, "  {omission}")?;
+        }
+    }
+    Ok(())
+}
+
+fn import(
+    file: &Path,
+    options: &ImportOptions,
+    inputs: &[PathBuf],
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<ExitCode> {
+    let store::Loaded { mut project, stamp } = load(file)?;
+    let report = match formats::import(&mut project, options, inputs) {
+        Ok(report) => report,
+        Err(error @ FormatError::Invalid { .. }) => {
+            report_error(&anyhow::Error::from(error));
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let changed = !report.documents.is_empty()
+        || !report.added_labels.is_empty()
+        || !report.added_link_types.is_empty();
+    if changed {
+        store::save(&project, file, Some(&stamp), SaveMode::Safe)?;
+    }
+    print_import_report(&report, file, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_import_report(
+    report: &ImportReport,
+    file: &Path,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    for doc in &report.documents {
+        writeln!(
+            out,
+            "added {} as `{}` ({} spans, {} links, {} notes)",
+            doc.origin, doc.id, doc.spans, doc.links, doc.notes
+        )?;
+    }
+    for skipped in &report.skipped {
+        writeln!(out, "skipped {skipped}")?;
+    }
+    for (wanted, given) in &report.renamed {
+        writeln!(
+            out,
+            "renamed `{wanted}` to `{given}`: the project already has a document `{wanted}`"
+        )?;
+    }
+    for (old, new, count) in &report.mapped {
+        writeln!(out, "mapped label `{old}` to `{new}` ({count} spans)")?;
+    }
+    for label in &report.added_labels {
+        writeln!(out, "added label `{label}` to the schema")?;
+    }
+    for link_type in &report.added_link_types {
+        writeln!(out, "added link type `{link_type}` to the schema")?;
+    }
+    for ignored in &report.ignored {
+        writeln!(
+            out,
+            "ignored {} lines of {} (first: {})",
+            ignored.count, ignored.what, ignored.first
+        )?;
+    }
+    writeln!(
+        out,
+        "imported {} documents ({} spans, {} links, {} notes) into {}",
+        report.documents.len(),
+        report.spans(),
+        report.links(),
+        report.notes(),
+        file.display()
+    )
 }

@@ -5,6 +5,7 @@
 //! command line, and `app` (feature `gui`) is the only place egui, eframe and rfd appear.
 
 pub mod cli;
+pub mod formats;
 pub mod model;
 pub mod store;
 
