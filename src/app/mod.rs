@@ -1,6 +1,766 @@
 //! The window: the only module where egui, eframe and rfd appear.
+//!
+//! [`MarginaliaApp`] owns the [`Workspace`] (what is being edited) and the widgets' own
+//! state. Each frame the panels draw and *queue* [`Command`]s and view actions; they are
+//! carried out once, after the panels, in [`MarginaliaApp::run_command`], which is also
+//! the only place that opens file dialogs or touches the disk.
+
+mod article_view;
+mod commands;
+mod dialogs;
+mod panels;
+mod prefs;
+mod recovery;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use egui::Ui;
+
+pub use article_view::{ArticleView, ViewAction, ViewInput};
+pub use commands::{Command, LABEL_HOTKEYS, Menu};
+pub use dialogs::Dialog;
+pub use prefs::{Prefs, ThemeChoice};
+pub use recovery::Recovery;
+pub use workspace::{Origin, Selection, Workspace};
+
+use crate::model::{Document, SpanId, words};
+use crate::store::{self, SaveError, SaveMode};
+
+/// The bundled sample project, so the app opens on something real anywhere.
+pub const SAMPLE_PROJECT: &str = include_str!("../../saves/sample.ron");
 
 /// Opens the window on `file`, or on the bundled sample project.
-pub fn run(_file: Option<std::path::PathBuf>) -> anyhow::Result<()> {
-    anyhow::bail!("the window is not built yet; use the commands listed by `marginalia --help`")
+pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Marginalia")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Marginalia",
+        options,
+        Box::new(move |cc| {
+            let prefs: Prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                .unwrap_or_default();
+            let recovery = recovery::Recovery::in_dir(eframe::storage_dir("Marginalia"));
+            Ok(Box::new(MarginaliaApp::new(
+                file.as_deref(),
+                prefs,
+                recovery,
+            )))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))
+}
+
+/// The search bar's state.
+#[derive(Default)]
+pub struct Search {
+    /// Whether the bar is shown.
+    pub open: bool,
+    /// What to look for.
+    pub query: String,
+    /// Matches in the current document, `[start, end)` in code points.
+    pub matches: Vec<(usize, usize)>,
+    /// The match last jumped to.
+    pub current: usize,
+    /// Give the query field focus on the next frame.
+    pub focus: bool,
+}
+
+impl Search {
+    /// Finds every case-insensitive match of the query in `doc`.
+    pub fn update(&mut self, doc: &Document) {
+        self.matches.clear();
+        let query = self.query.trim();
+        if query.is_empty() {
+            return;
+        }
+        let text = doc.text();
+        // Case-insensitive for ASCII letters; other text matches exactly, so offsets
+        // never shift through case mapping that changes lengths.
+        let haystack = text.to_ascii_lowercase();
+        let needle = query.to_ascii_lowercase();
+        let index = doc.index();
+        for (byte, _) in haystack.match_indices(&needle) {
+            if let (Some(start), Some(end)) = (
+                index.char_of(text, byte),
+                index.char_of(text, byte + needle.len()),
+            ) {
+                self.matches.push((start, end));
+            }
+        }
+        self.current = self.current.min(self.matches.len().saturating_sub(1));
+    }
+}
+
+/// The application.
+pub struct MarginaliaApp {
+    /// The project being edited.
+    pub ws: Workspace,
+    /// The article widget.
+    pub view: ArticleView,
+    /// Preferences kept between runs.
+    pub prefs: Prefs,
+    /// The search bar.
+    pub search: Search,
+    /// The label "Label all matches" applies.
+    pub search_label: Option<String>,
+    /// Show only spans of this label in the span list.
+    pub span_filter: Option<String>,
+    /// The note being edited in the inspector: span and draft text.
+    pub note_draft: Option<(SpanId, String)>,
+    /// The open modal dialog, if any.
+    pub dialog: Option<Dialog>,
+    /// A message for the status bar.
+    pub status_message: Option<String>,
+    /// Commands queued this frame.
+    queued: Vec<Command>,
+    /// Labels queued this frame (a hotkey or a palette click).
+    queued_label: Option<String>,
+    /// Give the note field focus on the next frame.
+    focus_note: bool,
+    /// Writes a recovery copy while there are unsaved changes.
+    recovery: recovery::Recovery,
+    /// The user confirmed closing with unsaved changes.
+    close_confirmed: bool,
+    /// Whether the first frame has set up the context.
+    started: bool,
+    /// The window title last sent.
+    last_title: String,
+}
+
+impl MarginaliaApp {
+    /// The app on `file` (or the bundled sample). A file that cannot be opened leaves the
+    /// sample open and shows why.
+    pub fn new(file: Option<&Path>, prefs: Prefs, recovery: recovery::Recovery) -> Self {
+        let mut dialog = None;
+        let ws = match file {
+            Some(path) => match Workspace::open(path) {
+                Ok(ws) => ws,
+                Err(error) => {
+                    dialog = Some(Dialog::Error(error.to_string()));
+                    sample_workspace()
+                }
+            },
+            None => sample_workspace(),
+        };
+        if dialog.is_none() && recovery.exists() {
+            dialog = Some(Dialog::Recover);
+        }
+        let mut app = Self {
+            ws,
+            view: ArticleView::default(),
+            prefs,
+            search: Search::default(),
+            span_filter: None,
+            search_label: None,
+            note_draft: None,
+            dialog,
+            status_message: None,
+            queued: Vec::new(),
+            queued_label: None,
+            focus_note: false,
+            recovery,
+            close_confirmed: false,
+            started: false,
+            last_title: String::new(),
+        };
+        if let Some(path) = app.ws.path().map(Path::to_path_buf) {
+            app.prefs.remember(&path);
+        }
+        app
+    }
+
+    /// Queues a command to run after this frame's panels.
+    pub fn queue(&mut self, command: Command) {
+        self.queued.push(command);
+    }
+
+    /// Queues labelling the selection (or relabelling the selected span) with `label`.
+    pub fn queue_label(&mut self, label: &str) {
+        self.queued_label = Some(label.to_owned());
+    }
+
+    /// One frame of the whole window.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        if !self.started {
+            self.started = true;
+            // Ctrl +/- size the article's text, not the whole interface.
+            ctx.options_mut(|o| o.zoom_with_keyboard = false);
+            self.prefs.apply_theme(&ctx);
+        }
+        self.read_keyboard(&ctx);
+        self.take_dropped_files(&ctx);
+
+        panels::menu_bar_ui(self, ui);
+        panels::status_bar_ui(self, ui);
+        panels::documents_ui(self, ui);
+        panels::side_panel_ui(self, ui);
+        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        dialogs::show(self, &ctx);
+
+        if let Some(label) = self.queued_label.take() {
+            let result = self.ws.label(&label);
+            self.report(result);
+        }
+        for command in std::mem::take(&mut self.queued) {
+            self.run_command(&ctx, command);
+        }
+        self.handle_close(&ctx);
+        self.recovery.tick(&self.ws);
+        if self.ws.is_dirty() {
+            // Wake up for the next recovery copy even when idle.
+            ctx.request_repaint_after(Duration::from_secs(5));
+        }
+        // Only on change: every viewport command asks for another frame.
+        let title = self.window_title();
+        if title != self.last_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.last_title = title;
+        }
+    }
+
+    /// `Project — file.ron •` (the dot while there are unsaved changes).
+    pub fn window_title(&self) -> String {
+        let file = match &self.ws.origin {
+            Origin::File(path) => path.display().to_string(),
+            Origin::Bundled => "bundled sample".to_owned(),
+            Origin::Unsaved => "not saved yet".to_owned(),
+        };
+        let dirty = if self.ws.is_dirty() { " •" } else { "" };
+        format!("{} — {file}{dirty} — Marginalia", self.ws.project.name)
+    }
+
+    fn central_ui(&mut self, ui: &mut Ui) {
+        if self.search.open {
+            panels::search_bar_ui(self, ui);
+        }
+        let Some(doc) = self.ws.project.documents.get(self.ws.current) else {
+            ui.centered_and_justified(|ui| {
+                ui.label("This project has no documents yet: File → Import articles…, or drop .txt / .md files here.");
+            });
+            return;
+        };
+        let input = ViewInput {
+            doc,
+            schema: &self.ws.project.schema,
+            selection: self.ws.selection,
+            selected_span: self.ws.selected_span,
+            matches: if self.search.open {
+                &self.search.matches
+            } else {
+                &[]
+            },
+            font_size: self.prefs.font_size,
+        };
+        let actions = self.view.show(ui, &input);
+        for action in actions {
+            self.apply_view_action(action);
+        }
+    }
+
+    fn apply_view_action(&mut self, action: ViewAction) {
+        let Some(doc) = self.ws.document() else {
+            return;
+        };
+        match action {
+            ViewAction::Select(selection) => {
+                self.ws.selection = selection;
+                if selection.is_some() {
+                    self.ws.selected_span = None;
+                }
+            }
+            ViewAction::SelectFocus(offset) => {
+                if let Some(selection) = &mut self.ws.selection {
+                    selection.focus = offset;
+                }
+            }
+            ViewAction::FinishDrag { exact } => {
+                if let Some(selection) = self.ws.selection {
+                    let (start, end) = selection.range();
+                    let range = if exact {
+                        words::exact(start, end)
+                    } else {
+                        words::snap_to_words(doc.text(), doc.index(), start, end)
+                    };
+                    self.ws.selection = range.map(|(anchor, focus)| Selection { anchor, focus });
+                }
+            }
+            ViewAction::ExtendTo(offset) => {
+                let anchor = match (
+                    self.ws.selection,
+                    self.ws.selected_span.and_then(|id| doc.span(id)),
+                ) {
+                    (Some(selection), _) => selection.range().0.min(offset),
+                    (None, Some(span)) => span.start.min(offset),
+                    (None, None) => offset,
+                };
+                let current_end = self.ws.selection.map_or(anchor, |s| s.range().1);
+                let end = offset.max(current_end).max(anchor);
+                let snapped = words::snap_to_words(
+                    doc.text(),
+                    doc.index(),
+                    anchor,
+                    if offset < anchor { anchor } else { end },
+                );
+                self.ws.selection = snapped.map(|(a, f)| Selection {
+                    anchor: a,
+                    focus: f,
+                });
+                self.ws.selected_span = None;
+            }
+            ViewAction::SelectSpan(id) => {
+                self.ws.selected_span = id;
+                self.note_draft = None;
+            }
+        }
+    }
+
+    /// Turns key presses into commands and label hotkeys. Single-key shortcuts are
+    /// ignored while a text field has focus, so typing a note never labels anything.
+    fn read_keyboard(&mut self, ctx: &egui::Context) {
+        let typing = ctx.text_edit_focused();
+        let modal = self.dialog.is_some();
+        let mut commands = Vec::new();
+        // Shortcuts with more modifiers first: egui matches Tab also on Shift+Tab.
+        let mut by_modifiers = Command::ALL;
+        by_modifiers.sort_by_key(|c| {
+            std::cmp::Reverse(
+                c.shortcuts()
+                    .iter()
+                    .map(|s| modifier_count(s.modifiers))
+                    .max()
+                    .unwrap_or(0),
+            )
+        });
+        ctx.input_mut(|input| {
+            for command in by_modifiers {
+                if (typing || modal) && command.is_single_key() {
+                    continue;
+                }
+                if modal && !matches!(command, Command::Shortcuts) {
+                    continue;
+                }
+                if command
+                    .shortcuts()
+                    .iter()
+                    .any(|s| input.consume_shortcut(s))
+                {
+                    commands.push(command);
+                }
+            }
+        });
+        if !typing && !modal {
+            for (digit, key) in (1..=9u8).zip(LABEL_HOTKEYS) {
+                if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
+                    && let Some(label) = self.ws.project.schema.label_for_hotkey(digit)
+                {
+                    self.queued_label = Some(label.key.clone());
+                }
+            }
+        }
+        self.queued.extend(commands);
+    }
+
+    fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.import_articles(&dropped);
+        }
+    }
+
+    /// Adds articles to the project; reports the ones that could not be read.
+    pub fn import_articles(&mut self, paths: &[PathBuf]) {
+        let mut problems = Vec::new();
+        let mut added = 0;
+        for path in paths {
+            match crate::cli::read_article(path) {
+                Ok(article) => {
+                    if self.add_article(article, Some(path.display().to_string())) {
+                        added += 1;
+                    }
+                }
+                Err(error) => problems.push(format!("{error:#}")),
+            }
+        }
+        self.status_message = Some(format!("Imported {added} article(s)."));
+        if !problems.is_empty() {
+            self.dialog = Some(Dialog::Error(problems.join("\n")));
+        }
+    }
+
+    /// Adds an article as a new document unless the project has its text already.
+    /// Returns whether it was added.
+    pub fn add_article(&mut self, article: crate::cli::Article, source: Option<String>) -> bool {
+        let digest = crate::model::text_digest(&article.text);
+        if let Some(existing) = self.ws.project.document_with_digest(&digest) {
+            self.status_message = Some(format!("“{}” is already in the project.", existing.title));
+            return false;
+        }
+        let id = self.ws.project.unique_document_id(&article.title);
+        let mut doc = Document::new(id, article.title, article.text);
+        doc.source = source;
+        self.ws.add_document(doc);
+        true
+    }
+
+    /// Labels every search match not already labelled so, as one undoable edit.
+    pub fn label_all_matches(&mut self, label: &str) {
+        let index = self.ws.current;
+        let Some(doc) = self.ws.project.documents.get_mut(index) else {
+            return;
+        };
+        let mut edits = Vec::new();
+        for &(start, end) in &self.search.matches {
+            let exists = doc
+                .spans()
+                .iter()
+                .any(|s| s.start == start && s.end == end && s.label == label);
+            if !exists {
+                edits.push(doc.add_span_edit(start, end, label));
+            }
+        }
+        let count = edits.len();
+        let result = self.ws.apply(crate::model::Edit::Batch(edits));
+        if result.is_ok() {
+            self.status_message = Some(format!("Labelled {count} match(es)."));
+        }
+        self.report(result);
+    }
+
+    /// Shows an edit error in the status bar: a refused edit is not a failure of the app.
+    pub fn report_result<E: std::fmt::Display>(&mut self, result: Result<(), E>) {
+        self.report(result);
+    }
+
+    /// Shows an edit error in the status bar: a refused edit is not a failure of the app.
+    fn report<E: std::fmt::Display>(&mut self, result: Result<(), E>) {
+        if let Err(error) = result {
+            self.status_message = Some(format!("Not done: {error}"));
+        }
+    }
+
+    /// Carries out one command.
+    pub fn run_command(&mut self, ctx: &egui::Context, command: Command) {
+        use Command::*;
+        match command {
+            NewProject => self.confirm_discard(dialogs::Then::New),
+            Open => self.confirm_discard(dialogs::Then::Open),
+            Save => self.save(SaveMode::Safe),
+            SaveAs => self.save_as(),
+            ImportArticles => {
+                if let Some(paths) = rfd::FileDialog::new()
+                    .add_filter("Articles", &["txt", "md"])
+                    .pick_files()
+                {
+                    self.import_articles(&paths);
+                }
+            }
+            PasteArticle => self.dialog = Some(Dialog::Paste(String::new())),
+            Export => {
+                self.status_message = Some("Export from the window is not built yet; use `marginalia export` on the command line.".into());
+            }
+            Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Undo => {
+                let result = self.ws.undo().map(|_| ());
+                self.report(result);
+            }
+            Redo => {
+                let result = self.ws.redo().map(|_| ());
+                self.report(result);
+            }
+            Find => {
+                self.search.open = true;
+                self.search.focus = true;
+            }
+            DeleteSpan => {
+                let result = self.ws.delete_selected_span();
+                self.report(result);
+            }
+            ClearSelection => {
+                if self.search.open
+                    && self.ws.selection.is_none()
+                    && self.ws.selected_span.is_none()
+                {
+                    self.search.open = false;
+                }
+                self.ws.selection = None;
+                self.ws.selected_span = None;
+            }
+            EditNote => {
+                if let Some(span) = self
+                    .ws
+                    .selected_span
+                    .and_then(|id| self.ws.document()?.span(id))
+                {
+                    self.note_draft = Some((span.id, span.note.clone().unwrap_or_default()));
+                    self.focus_note = true;
+                }
+            }
+            NextSpan | PreviousSpan => {
+                self.ws.step_span(command == NextSpan);
+                self.scroll_to_selected_span();
+            }
+            GrowStart | ShrinkStart | GrowEnd | ShrinkEnd => {
+                let edge = if matches!(command, GrowStart | ShrinkStart) {
+                    words::Edge::Start
+                } else {
+                    words::Edge::End
+                };
+                let result = self
+                    .ws
+                    .step_span_edge(edge, matches!(command, GrowStart | GrowEnd));
+                self.report(result);
+            }
+            NextDocument | PreviousDocument => {
+                let count = self.ws.project.documents.len();
+                if count > 0 {
+                    let next = if command == NextDocument {
+                        (self.ws.current + 1) % count
+                    } else {
+                        (self.ws.current + count - 1) % count
+                    };
+                    self.ws.show_document(next);
+                }
+            }
+            MarkTodo | MarkInProgress | MarkDone => {
+                if let Some(status) = command.status() {
+                    let result = self.ws.set_status(status);
+                    self.report(result);
+                }
+            }
+            ZoomIn => self.prefs.font_size = (self.prefs.font_size + 1.0).min(40.0),
+            ZoomOut => self.prefs.font_size = (self.prefs.font_size - 1.0).max(9.0),
+            ZoomReset => self.prefs.font_size = Prefs::default().font_size,
+            ProjectSettings => self.dialog = Some(Dialog::settings(&self.ws)),
+            UndoSettings => {
+                if self.ws.undo_settings() {
+                    self.view = ArticleView::default();
+                    self.status_message = Some("Settings change undone.".into());
+                }
+            }
+            Shortcuts => {
+                self.dialog = match self.dialog {
+                    Some(Dialog::Shortcuts) => None,
+                    _ => Some(Dialog::Shortcuts),
+                }
+            }
+            About => self.dialog = Some(Dialog::About),
+        }
+        if self.search.open
+            && let Some(doc) = self.ws.document()
+        {
+            self.search.update(doc);
+        }
+    }
+
+    /// Applies the settings dialog's draft as one undoable change.
+    pub fn apply_settings(&mut self, draft: &dialogs::SettingsDraft) {
+        let removed = self.ws.apply_settings(
+            draft.name.clone(),
+            draft.annotator.clone(),
+            draft.resolved_schema(),
+            &draft.renames(),
+        );
+        self.status_message = Some(if removed > 0 {
+            format!("Settings applied; {removed} span(s) deleted with their label.")
+        } else {
+            "Settings applied.".to_owned()
+        });
+    }
+
+    /// The recovery copy from an earlier run, if any.
+    pub fn recovery_path(&self) -> Option<PathBuf> {
+        self.recovery.existing().cloned()
+    }
+
+    /// Deletes the recovery copy.
+    pub fn discard_recovery(&mut self) {
+        self.recovery.clear();
+    }
+
+    /// Scrolls the article to the selected span.
+    pub fn scroll_to_selected_span(&mut self) {
+        if let Some(span) = self
+            .ws
+            .selected_span
+            .and_then(|id| self.ws.document()?.span(id))
+        {
+            self.view.scroll_to(span.start);
+        }
+    }
+
+    /// Runs `then` now, or first asks Save / Discard / Cancel when there are unsaved
+    /// changes.
+    fn confirm_discard(&mut self, then: dialogs::Then) {
+        if self.ws.is_dirty() {
+            self.dialog = Some(Dialog::Unsaved(then));
+        } else {
+            self.proceed(then);
+        }
+    }
+
+    /// Does what was waiting for unsaved changes to be dealt with.
+    pub fn proceed(&mut self, then: dialogs::Then) {
+        match then {
+            dialogs::Then::New => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("New project")
+                    .add_filter("Marginalia project", &["ron"])
+                    .set_file_name("project.ron")
+                    .save_file()
+                {
+                    let project = crate::model::Project::new(
+                        path.file_stem()
+                            .map_or("Project".into(), |s| s.to_string_lossy().into_owned()),
+                        self.ws.project.annotator.clone(),
+                    );
+                    self.replace_workspace(Workspace::new(project, Origin::Unsaved, None));
+                    if let Err(error) = self.ws.save_as(&path) {
+                        self.dialog = Some(Dialog::Error(error.to_string()));
+                    }
+                    self.prefs.remember(&path);
+                }
+            }
+            dialogs::Then::Open => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .add_filter("Marginalia project", &["ron"])
+                    .pick_file()
+                {
+                    self.open(&path);
+                }
+            }
+            dialogs::Then::OpenPath(path) => self.open(&path),
+            dialogs::Then::Close => {
+                self.close_confirmed = true;
+                self.recovery.clear();
+            }
+        }
+    }
+
+    /// Opens a project file; on failure the current project stays and the error shows.
+    pub fn open(&mut self, path: &Path) {
+        match Workspace::open(path) {
+            Ok(ws) => {
+                self.replace_workspace(ws);
+                self.prefs.remember(path);
+                self.status_message = Some(format!("Opened {}", path.display()));
+            }
+            Err(error) => self.dialog = Some(Dialog::Error(error.to_string())),
+        }
+    }
+
+    fn replace_workspace(&mut self, ws: Workspace) {
+        self.ws = ws;
+        self.view = ArticleView::default();
+        self.search = Search::default();
+        self.note_draft = None;
+        self.recovery.clear();
+    }
+
+    /// Saves to the project's file, asking for one if it has none (the bundled sample).
+    pub fn save(&mut self, mode: SaveMode) {
+        match self.ws.save(mode) {
+            Ok(true) => {
+                self.recovery.clear();
+                self.status_message = Some("Saved.".into());
+            }
+            Ok(false) => self.save_as(),
+            Err(SaveError::ChangedOnDisk { path }) => {
+                self.dialog = Some(Dialog::ChangedOnDisk(path))
+            }
+            Err(error) => self.dialog = Some(Dialog::Error(error.to_string())),
+        }
+    }
+
+    fn save_as(&mut self) {
+        let folder = std::env::current_dir()
+            .map(|d| d.join("saves"))
+            .ok()
+            .filter(|d| d.is_dir());
+        let mut dialog = rfd::FileDialog::new()
+            .set_title("Save project as")
+            .add_filter("Marginalia project", &["ron"])
+            .set_file_name(format!(
+                "{}.ron",
+                self.ws.project.unique_document_id(&self.ws.project.name)
+            ));
+        if let Some(folder) = folder {
+            dialog = dialog.set_directory(folder);
+        }
+        if let Some(path) = dialog.save_file() {
+            self.save_to(&path);
+        }
+    }
+
+    /// Saves to `path` and makes it the project's file.
+    pub fn save_to(&mut self, path: &Path) {
+        match self.ws.save_as(path) {
+            Ok(()) => {
+                self.recovery.clear();
+                self.prefs.remember(path);
+                self.status_message = Some(format!("Saved as {}", path.display()));
+            }
+            Err(error) => self.dialog = Some(Dialog::Error(error.to_string())),
+        }
+    }
+
+    fn handle_close(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.ws.is_dirty()
+            && !self.close_confirmed
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::Unsaved(dialogs::Then::Close));
+        }
+        if self.close_confirmed {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+fn modifier_count(modifiers: egui::Modifiers) -> u8 {
+    u8::from(modifiers.alt)
+        + u8::from(modifiers.shift)
+        + u8::from(modifiers.command || modifiers.ctrl || modifiers.mac_cmd)
+}
+
+/// The bundled sample, opened so that saving asks for a new path.
+pub fn sample_workspace() -> Workspace {
+    match store::from_str(SAMPLE_PROJECT, Path::new("saves/sample.ron")) {
+        Ok(project) => Workspace::new(project, Origin::Bundled, None),
+        // A test guards the bundled file; should it ever be broken, open empty rather
+        // than not at all.
+        Err(_) => Workspace::new(
+            crate::model::Project::new("Untitled", ""),
+            Origin::Unsaved,
+            None,
+        ),
+    }
+}
+
+impl eframe::App for MarginaliaApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
 }

@@ -173,13 +173,27 @@ impl Document {
     /// A new document with no annotations.
     pub fn new(id: impl Into<String>, title: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
+        let (digest, index) = (text_digest(&text), TextIndex::new(&text));
+        Self::with_digest_and_index(id.into(), title.into(), text, digest, index)
+    }
+
+    /// [`Document::new`] for a caller that has just computed the text's digest and index
+    /// (the project-file loader checks both), so a long text is not hashed and indexed
+    /// twice. They must be `text_digest(&text)` and `TextIndex::new(&text)`.
+    pub(crate) fn with_digest_and_index(
+        id: String,
+        title: String,
+        text: String,
+        digest: String,
+        index: TextIndex,
+    ) -> Self {
         Self {
-            id: id.into(),
-            title: title.into(),
+            id,
+            title,
             source: None,
             status: Status::Todo,
-            digest: text_digest(&text),
-            index: TextIndex::new(&text),
+            digest,
+            index,
             text,
             spans: Vec::new(),
             links: Vec::new(),
@@ -290,6 +304,35 @@ impl Document {
     /// Number of spans per label key.
     pub fn count_label(&self, label: &str) -> usize {
         self.spans.iter().filter(|s| s.label == label).count()
+    }
+
+    /// Renames label keys and drops spans (and their links) whose label `schema` lacks,
+    /// then links that `schema` no longer allows. Returns how many spans were dropped.
+    pub(super) fn migrate_labels(
+        &mut self,
+        schema: &super::Schema,
+        renames: &[(String, String)],
+    ) -> usize {
+        for span in &mut self.spans {
+            if let Some((_, new)) = renames.iter().find(|(old, _)| *old == span.label) {
+                span.label = new.clone();
+            }
+        }
+        let before = self.spans.len();
+        self.spans.retain(|s| schema.label(&s.label).is_some());
+        let removed = before - self.spans.len();
+        self.spans.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        let spans = &self.spans;
+        let label_of = |id: SpanId| spans.iter().find(|s| s.id == id).map(|s| s.label.as_str());
+        self.links
+            .retain(|link| match (label_of(link.from), label_of(link.to)) {
+                (Some(from), Some(to)) => {
+                    super::check_link_labels(schema, &link.link_type, from, to).is_ok()
+                }
+                _ => false,
+            });
+        self.revision += 1;
+        removed
     }
 
     /// Position at which `span` belongs in the canonical order.

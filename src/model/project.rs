@@ -64,6 +64,24 @@ impl Project {
         id
     }
 
+    /// Replaces the schema, renaming label keys on every span (`renames`: old key → new
+    /// key) and deleting the spans (with their links) whose label the new schema lacks,
+    /// and then the links the new link types no longer allow. Returns how many spans
+    /// were deleted. The caller keeps a copy of the project to undo this.
+    pub fn replace_schema(&mut self, schema: Schema, renames: &[(String, String)]) -> usize {
+        let mut removed = 0;
+        for doc in &mut self.documents {
+            removed += doc.migrate_labels(&schema, renames);
+        }
+        self.schema = schema;
+        removed
+    }
+
+    /// How many spans in the whole project carry `label`.
+    pub fn count_label(&self, label: &str) -> usize {
+        self.documents.iter().map(|d| d.count_label(label)).sum()
+    }
+
     /// Number of spans in all documents.
     pub fn span_count(&self) -> usize {
         self.documents.iter().map(|d| d.spans().len()).sum()

@@ -327,3 +327,37 @@ fn unique_document_ids() {
     );
     assert_eq!(project.unique_document_id("???"), "document");
 }
+
+#[test]
+fn replacing_the_schema_renames_and_removes_labels_everywhere() {
+    let (mut doc, schema) = setup();
+    let quote = add(&mut doc, &schema, "\"We want peace,\"", "quote");
+    let actor = add(&mut doc, &schema, "Volodymyr Zelensky", "actor");
+    add(&mut doc, &schema, "Kyiv", "location");
+    let link = doc.add_link_edit(quote, actor, "said_by");
+    doc.apply(link, &schema).expect("link");
+    let mut project = Project::new("p", "a");
+    project.documents.push(doc);
+
+    let mut new_schema = schema.clone();
+    new_schema.labels.retain(|l| l.key != "location");
+    new_schema
+        .labels
+        .iter_mut()
+        .filter(|l| l.key == "actor")
+        .for_each(|l| l.key = "speaker".into());
+    new_schema
+        .link_types
+        .iter_mut()
+        .for_each(|t| t.to = vec!["speaker".into()]);
+    let removed = project.replace_schema(new_schema, &[("actor".into(), "speaker".into())]);
+    assert_eq!(removed, 1);
+    let doc = &project.documents[0];
+    let labels: Vec<_> = doc.spans().iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["quote", "speaker"]);
+    assert_eq!(
+        doc.links().len(),
+        1,
+        "the said_by link follows the renamed label"
+    );
+}

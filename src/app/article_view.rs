@@ -1,0 +1,579 @@
+//! The article view: a custom widget that shows a whole article fast, whatever its
+//! length, and turns pointer input into selections in code points.
+//!
+//! Each paragraph (a line of the text) is laid out on its own, only once it scrolls into
+//! view, and its galley is kept until the font size or the wrap width change. Spans are
+//! not part of the layout: they are painted over the galley from its row geometry, so
+//! adding a span never re-lays out text. Every span gets a translucent background in its
+//! label's colour (nested spans therefore look darker) and an underline in its own lane
+//! below the text, so nested and overlapping spans all stay visible and distinguishable.
+//! Pointer input is taken once for the whole view and hit-tested against the one
+//! paragraph under the pointer, never against the whole text.
+
+use std::sync::Arc;
+
+use egui::text::{CCursor, CharIndex, Galley, LayoutJob, TextFormat};
+use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2};
+
+use super::workspace::Selection;
+use crate::model::{Document, Schema, SpanId, words};
+
+/// Pixels between underline lanes.
+const LANE_STEP: f32 = 3.0;
+/// Underline lanes drawn at most; deeper nesting shares the last lane.
+const MAX_LANES: usize = 4;
+
+/// One paragraph: a line of the text without its line ending, in code points.
+#[derive(Clone, Copy, Debug)]
+struct Paragraph {
+    char_start: usize,
+    char_end: usize,
+    byte_start: usize,
+    byte_end: usize,
+}
+
+/// Everything the view needs to know about the document for one frame.
+pub struct ViewInput<'a> {
+    /// The document on screen.
+    pub doc: &'a Document,
+    /// Its project's schema (label colours).
+    pub schema: &'a Schema,
+    /// The text selection.
+    pub selection: Option<Selection>,
+    /// The selected span.
+    pub selected_span: Option<SpanId>,
+    /// Search matches to highlight, `[start, end)` in code points.
+    pub matches: &'a [(usize, usize)],
+    /// Font size in points.
+    pub font_size: f32,
+}
+
+/// What the user did in the view this frame; the app applies it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ViewAction {
+    /// The text selection changed (`None` clears it).
+    Select(Option<Selection>),
+    /// A drag moved the selection's focus to this code point.
+    SelectFocus(usize),
+    /// A drag ended: snap the selection to words, unless it was an Alt-drag.
+    FinishDrag {
+        /// Alt was held when the drag started: keep exact characters.
+        exact: bool,
+    },
+    /// Shift+click: extend the selection (or the selected span's range) to here.
+    ExtendTo(usize),
+    /// A span was clicked (`None`: clicked outside any span).
+    SelectSpan(Option<SpanId>),
+}
+
+/// The widget's state, kept between frames.
+#[derive(Default)]
+pub struct ArticleView {
+    /// The digest of the text the paragraphs were computed for.
+    text_digest: String,
+    paragraphs: Vec<Paragraph>,
+    galleys: Vec<Option<Arc<Galley>>>,
+    /// Heights with paragraph spacing: estimated until laid out, then exact.
+    heights: Vec<f32>,
+    /// `tops[i]` is the top of paragraph `i` in content coordinates; one more entry for
+    /// the bottom of the last paragraph.
+    tops: Vec<f32>,
+    tops_dirty: bool,
+    /// Font size and wrap width the galleys were laid out for.
+    layout_key: (u32, u32),
+    /// Span index built for this document revision.
+    spans_revision: Option<(String, u64)>,
+    /// Indices into `doc.spans()` of the spans touching each paragraph.
+    paragraph_spans: Vec<Vec<u32>>,
+    /// Underline lane of each span, by index into `doc.spans()`.
+    lanes: Vec<u8>,
+    /// Whether the current drag is Alt-drag (exact characters).
+    drag_exact: bool,
+    /// A code point to scroll into view on the next frame.
+    scroll_to: Option<usize>,
+    /// Screen position of the content's top-left corner of the text column in the last
+    /// frame, to map offsets back to the screen.
+    last_origin: Option<Pos2>,
+}
+
+impl ArticleView {
+    /// Scrolls code point `offset` into view on the next frame.
+    pub fn scroll_to(&mut self, offset: usize) {
+        self.scroll_to = Some(offset);
+    }
+
+    /// Number of paragraphs laid out so far (for tests and the benchmark).
+    pub fn laid_out_count(&self) -> usize {
+        self.galleys.iter().filter(|g| g.is_some()).count()
+    }
+
+    fn prepare_text(&mut self, doc: &Document) {
+        if self.text_digest == doc.digest() && !self.paragraphs.is_empty() {
+            return;
+        }
+        self.text_digest = doc.digest().to_owned();
+        self.paragraphs.clear();
+        let text = doc.text();
+        let mut char_pos = 0;
+        let mut byte_pos = 0;
+        for line in text.split_inclusive('\n') {
+            let content = line.trim_end_matches(['\n', '\r']);
+            let chars = content.chars().count();
+            self.paragraphs.push(Paragraph {
+                char_start: char_pos,
+                char_end: char_pos + chars,
+                byte_start: byte_pos,
+                byte_end: byte_pos + content.len(),
+            });
+            char_pos += line.chars().count();
+            byte_pos += line.len();
+        }
+        if self.paragraphs.is_empty() {
+            self.paragraphs.push(Paragraph {
+                char_start: 0,
+                char_end: 0,
+                byte_start: 0,
+                byte_end: 0,
+            });
+        }
+        self.galleys = vec![None; self.paragraphs.len()];
+        self.heights = vec![0.0; self.paragraphs.len()];
+        self.layout_key = (0, 0);
+        self.spans_revision = None;
+    }
+
+    fn prepare_layout(&mut self, font_size: f32, wrap_width: f32) {
+        let key = (font_size.to_bits(), wrap_width.round().to_bits());
+        if key == self.layout_key {
+            return;
+        }
+        self.layout_key = key;
+        self.galleys.iter_mut().for_each(|g| *g = None);
+        // Estimate heights from the length of each paragraph until it is laid out.
+        let chars_per_row = (wrap_width / (font_size * 0.5)).max(10.0);
+        let row_height = row_height(font_size);
+        for (height, p) in self.heights.iter_mut().zip(&self.paragraphs) {
+            let rows = ((p.char_end - p.char_start) as f32 / chars_per_row)
+                .ceil()
+                .max(1.0);
+            *height = rows * row_height + paragraph_gap(font_size);
+        }
+        self.tops_dirty = true;
+    }
+
+    fn prepare_spans(&mut self, doc: &Document) {
+        let revision = (doc.id.clone(), doc.revision());
+        if self.spans_revision.as_ref() == Some(&revision) {
+            return;
+        }
+        self.spans_revision = Some(revision);
+        self.paragraph_spans = vec![Vec::new(); self.paragraphs.len()];
+        let spans = doc.spans();
+        for (i, span) in spans.iter().enumerate() {
+            let first = self.paragraphs.partition_point(|p| p.char_end < span.start);
+            for (p, list) in self.paragraphs[first..]
+                .iter()
+                .zip(&mut self.paragraph_spans[first..])
+            {
+                if p.char_start >= span.end {
+                    break;
+                }
+                list.push(i as u32);
+            }
+        }
+        // Lanes: each span takes the lowest lane no overlapping earlier span holds, so
+        // a span nested in another is underlined below it.
+        self.lanes = vec![0; spans.len()];
+        let mut active: Vec<(usize, u8)> = Vec::new(); // (end, lane)
+        for (i, span) in spans.iter().enumerate() {
+            active.retain(|(end, _)| *end > span.start);
+            let lane = (0..=u8::MAX)
+                .find(|l| !active.iter().any(|(_, al)| al == l))
+                .unwrap_or(0);
+            self.lanes[i] = lane;
+            active.push((span.end, lane));
+        }
+    }
+
+    fn update_tops(&mut self) {
+        if !self.tops_dirty && self.tops.len() == self.heights.len() + 1 {
+            return;
+        }
+        self.tops.clear();
+        self.tops.reserve(self.heights.len() + 1);
+        let mut y = 0.0;
+        self.tops.push(y);
+        for h in &self.heights {
+            y += h;
+            self.tops.push(y);
+        }
+        self.tops_dirty = false;
+    }
+
+    fn galley(
+        &mut self,
+        ui: &Ui,
+        doc: &Document,
+        index: usize,
+        font_size: f32,
+        wrap_width: f32,
+    ) -> Arc<Galley> {
+        if let Some(galley) = &self.galleys[index] {
+            return galley.clone();
+        }
+        let p = self.paragraphs[index];
+        let mut job = LayoutJob::single_section(
+            doc.text()[p.byte_start..p.byte_end].to_owned(),
+            TextFormat {
+                font_id: FontId::proportional(font_size),
+                color: Color32::PLACEHOLDER,
+                line_height: Some(row_height(font_size)),
+                ..Default::default()
+            },
+        );
+        job.wrap.max_width = wrap_width;
+        let galley = ui.painter().layout_job(job);
+        let height = galley.size().y.max(row_height(font_size)) + paragraph_gap(font_size);
+        if (self.heights[index] - height).abs() > 0.01 {
+            self.heights[index] = height;
+            self.tops_dirty = true;
+        }
+        self.galleys[index] = Some(galley.clone());
+        galley
+    }
+
+    /// Shows the view and returns what the user did.
+    pub fn show(&mut self, ui: &mut Ui, input: &ViewInput<'_>) -> Vec<ViewAction> {
+        let doc = input.doc;
+        let font_size = input.font_size;
+        self.prepare_text(doc);
+        let width = ui.available_width();
+        // A comfortable reading measure: about 75 characters a line.
+        let wrap_width = (font_size * 38.0).min(width - 24.0).max(100.0);
+        self.prepare_layout(font_size, wrap_width);
+        self.prepare_spans(doc);
+        self.update_tops();
+        let mut actions = Vec::new();
+
+        let scroll_target = self.scroll_to.take();
+        egui::ScrollArea::vertical()
+            .id_salt(("article", &doc.id))
+            .auto_shrink([false, false])
+            .show_viewport(ui, |ui, viewport| {
+                let total = *self.tops.last().unwrap_or(&0.0);
+                ui.set_height(total);
+                ui.set_width(width);
+                let left = ui.max_rect().left() + ((width - wrap_width) / 2.0).max(8.0);
+                let top = ui.max_rect().top();
+                self.last_origin = Some(pos2(left, top));
+
+                if let Some(offset) = scroll_target {
+                    let index = self.paragraph_of(offset);
+                    let y = self.tops[index];
+                    let rect = Rect::from_min_size(
+                        pos2(left, top + y),
+                        Vec2::new(wrap_width, self.heights[index]),
+                    );
+                    ui.scroll_to_rect(rect, Some(egui::Align::Center));
+                }
+
+                // Paragraphs intersecting the viewport, with one more on each side.
+                let first = self
+                    .tops
+                    .partition_point(|&t| t <= viewport.min.y)
+                    .saturating_sub(1);
+                let mut last = first;
+                while last < self.paragraphs.len() && self.tops[last] < viewport.max.y {
+                    last += 1;
+                }
+                let visible = first..last.min(self.paragraphs.len());
+                // Lay out what is visible first: exact heights move later paragraphs.
+                for index in visible.clone() {
+                    self.galley(ui, doc, index, font_size, wrap_width);
+                }
+                self.update_tops();
+
+                let view_rect = Rect::from_min_size(pos2(left, top), Vec2::new(wrap_width, total));
+                let response = ui.interact(
+                    view_rect.intersect(ui.clip_rect()).expand(4.0),
+                    ui.scope_id().with("article-input"),
+                    Sense::click_and_drag(),
+                );
+                let painter = ui.painter_at(ui.clip_rect());
+                let text_color = ui.visuals().text_color();
+                let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
+
+                let mut hovered_span: Option<usize> = None;
+                let pointer = response.hover_pos();
+                for index in visible {
+                    let Some(galley) = self.galleys[index].clone() else {
+                        continue;
+                    };
+                    let origin = pos2(left, top + self.tops[index]);
+                    let p = self.paragraphs[index];
+                    // Spans: backgrounds outermost first, then underlines by lane.
+                    for &span_index in &self.paragraph_spans[index] {
+                        let span = &doc.spans()[span_index as usize];
+                        let color = label_color(input.schema, &span.label);
+                        let lane = usize::from(self.lanes[span_index as usize]).min(MAX_LANES - 1);
+                        for rect in range_rects(&galley, origin, p, span.start, span.end) {
+                            painter.rect_filled(
+                                text_rect(rect, font_size),
+                                2.0,
+                                color.gamma_multiply(0.22),
+                            );
+                            let y =
+                                text_rect(rect, font_size).bottom() + 1.5 + lane as f32 * LANE_STEP;
+                            painter.line_segment(
+                                [pos2(rect.left(), y), pos2(rect.right(), y)],
+                                Stroke::new(2.0, color),
+                            );
+                            if let Some(pointer) = pointer
+                                && rect.contains(pointer)
+                            {
+                                // The innermost span under the pointer wins: spans come
+                                // in reading order, inner after outer.
+                                hovered_span = Some(span_index as usize);
+                            }
+                        }
+                    }
+                    for &(start, end) in input.matches {
+                        for rect in range_rects(&galley, origin, p, start, end) {
+                            painter.rect_stroke(
+                                text_rect(rect, font_size),
+                                2.0,
+                                Stroke::new(1.5, Color32::from_rgb(0xF0, 0xE4, 0x42)),
+                                egui::StrokeKind::Outside,
+                            );
+                        }
+                    }
+                    if let Some(selection) = input.selection.filter(|s| !s.is_empty()) {
+                        let (start, end) = selection.range();
+                        for rect in range_rects(&galley, origin, p, start, end) {
+                            painter.rect_filled(text_rect(rect, font_size), 0.0, selection_color);
+                        }
+                    }
+                    if let Some(span) = input.selected_span.and_then(|id| doc.span(id)) {
+                        for rect in range_rects(&galley, origin, p, span.start, span.end) {
+                            painter.rect_stroke(
+                                text_rect(rect, font_size).expand(1.0),
+                                2.0,
+                                Stroke::new(2.0, text_color),
+                                egui::StrokeKind::Outside,
+                            );
+                        }
+                    }
+                    painter.galley(origin, galley, text_color);
+                }
+
+                self.handle_input(
+                    ui,
+                    &response,
+                    doc,
+                    left,
+                    top,
+                    font_size,
+                    wrap_width,
+                    hovered_span,
+                    &mut actions,
+                );
+                if let Some(span_index) = hovered_span
+                    && !response.dragged()
+                {
+                    let span = &doc.spans()[span_index];
+                    let label = input
+                        .schema
+                        .label(&span.label)
+                        .map_or(span.label.as_str(), |l| l.name.as_str());
+                    let text = doc.span_text(span);
+                    let note = span.note.clone();
+                    response.clone().on_hover_ui_at_pointer(|ui| {
+                        ui.strong(label);
+                        ui.label(shorten(text, 200));
+                        if let Some(note) = note {
+                            ui.label(egui::RichText::new(note).italics());
+                        }
+                    });
+                }
+            });
+        actions
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the frame's geometry, passed once"
+    )]
+    fn handle_input(
+        &mut self,
+        ui: &Ui,
+        response: &egui::Response,
+        doc: &Document,
+        left: f32,
+        top: f32,
+        font_size: f32,
+        wrap_width: f32,
+        hovered_span: Option<usize>,
+        actions: &mut Vec<ViewAction>,
+    ) {
+        let modifiers = ui.input(|i| i.modifiers);
+        let offset_at = |view: &mut Self, pos: Pos2| {
+            view.offset_at(
+                ui,
+                doc,
+                pos2(pos.x - left, pos.y - top),
+                font_size,
+                wrap_width,
+            )
+        };
+        if response.drag_started()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let offset = offset_at(self, pos);
+            self.drag_exact = modifiers.alt;
+            actions.push(ViewAction::Select(Some(Selection {
+                anchor: offset,
+                focus: offset,
+            })));
+        } else if response.dragged()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let offset = offset_at(self, pos);
+            actions.push(ViewAction::SelectFocus(offset));
+        } else if response.drag_stopped() {
+            actions.push(ViewAction::FinishDrag {
+                exact: self.drag_exact,
+            });
+        } else if response.double_clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let offset = offset_at(self, pos);
+            let word = words::word_at(doc.text(), doc.index(), offset);
+            actions.push(ViewAction::Select(word.map(|(s, e)| Selection {
+                anchor: s,
+                focus: e,
+            })));
+        } else if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            if modifiers.shift {
+                let offset = offset_at(self, pos);
+                actions.push(ViewAction::ExtendTo(offset));
+            } else {
+                actions.push(ViewAction::Select(None));
+                actions.push(ViewAction::SelectSpan(
+                    hovered_span.map(|i| doc.spans()[i].id),
+                ));
+            }
+        }
+    }
+
+    /// Where code point `offset` was on screen in the last frame (the middle of the left
+    /// edge of its character), if its paragraph was laid out.
+    pub fn screen_pos(&self, offset: usize) -> Option<Pos2> {
+        let origin = self.last_origin?;
+        let index = self.paragraph_of(offset);
+        let galley = self.galleys.get(index)?.as_ref()?;
+        let p = self.paragraphs[index];
+        let rect = galley.pos_from_cursor(CCursor::new(offset.saturating_sub(p.char_start)));
+        Some(origin + Vec2::new(rect.left(), self.tops[index] + rect.center().y))
+    }
+
+    /// The paragraph holding code point `offset` (the last one for the end of the text).
+    fn paragraph_of(&self, offset: usize) -> usize {
+        self.paragraphs
+            .partition_point(|p| p.char_end < offset)
+            .min(self.paragraphs.len() - 1)
+    }
+
+    /// The code point nearest to `pos`, in content coordinates relative to the text's
+    /// left edge and the content's top.
+    pub fn offset_at(
+        &mut self,
+        ui: &Ui,
+        doc: &Document,
+        pos: Pos2,
+        font_size: f32,
+        wrap_width: f32,
+    ) -> usize {
+        if self.paragraphs.is_empty() {
+            return 0;
+        }
+        let index = self
+            .tops
+            .partition_point(|&t| t <= pos.y)
+            .saturating_sub(1)
+            .min(self.paragraphs.len() - 1);
+        let galley = self.galley(ui, doc, index, font_size, wrap_width);
+        let local = Vec2::new(pos.x, pos.y - self.tops[index]);
+        let cursor: CCursor = galley.cursor_from_pos(local);
+        let p = self.paragraphs[index];
+        (p.char_start + cursor.index.0).min(p.char_end)
+    }
+}
+
+/// Height of one row of text, with room below it for the underline lanes.
+fn row_height(font_size: f32) -> f32 {
+    font_size * 1.45 + MAX_LANES as f32 * LANE_STEP
+}
+
+fn paragraph_gap(font_size: f32) -> f32 {
+    font_size * 0.7
+}
+
+/// The part of a row's rectangle the glyphs occupy (the row also holds the lanes).
+fn text_rect(row_rect: Rect, font_size: f32) -> Rect {
+    let height = font_size * 1.3;
+    Rect::from_min_max(
+        row_rect.min,
+        pos2(
+            row_rect.max.x,
+            (row_rect.min.y + height).min(row_rect.max.y),
+        ),
+    )
+}
+
+/// Screen rectangles, one per row, covering `[start, end)` (code points of the whole
+/// text) within paragraph `p` laid out as `galley` at `origin`.
+fn range_rects(galley: &Galley, origin: Pos2, p: Paragraph, start: usize, end: usize) -> Vec<Rect> {
+    let start = start.max(p.char_start);
+    let end = end.min(p.char_end);
+    let mut rects = Vec::new();
+    if start >= end {
+        return rects;
+    }
+    let (start, end) = (start - p.char_start, end - p.char_start);
+    let mut row_start = 0;
+    for placed in &galley.rows {
+        let row = &placed.row;
+        let count = row.char_count_excluding_newline().0;
+        let row_end = row_start + count;
+        if row_end > start && row_start < end {
+            let x0 = row.x_offset(CharIndex(start.max(row_start) - row_start));
+            let x1 = row.x_offset(CharIndex(end.min(row_end) - row_start));
+            let min = origin + placed.pos.to_vec2() + Vec2::new(x0, 0.0);
+            rects.push(Rect::from_min_size(min, Vec2::new(x1 - x0, row.height())));
+        }
+        row_start = row_end;
+        if row_start >= end {
+            break;
+        }
+    }
+    rects
+}
+
+/// The colour of a label, grey for one the schema lacks.
+pub fn label_color(schema: &Schema, key: &str) -> Color32 {
+    schema.label(key).map_or(Color32::GRAY, |l| {
+        let [r, g, b] = l.color.0;
+        Color32::from_rgb(r, g, b)
+    })
+}
+
+/// At most `max` chars of `text`, with an ellipsis when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}

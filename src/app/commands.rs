@@ -1,0 +1,283 @@
+//! Every command of the window, with its name, menu and shortcuts, in one place. Menus,
+//! the shortcut overlay (F1) and keyboard handling are all generated from this list, so
+//! they cannot disagree; a test proves that no two shortcuts clash.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::model::Status;
+
+/// A command the user can give. Label hotkeys (1–9) come from the project's schema and
+/// are handled beside these; [`LABEL_HOTKEYS`] reserves their keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    NewProject,
+    Open,
+    Save,
+    SaveAs,
+    ImportArticles,
+    PasteArticle,
+    Export,
+    Quit,
+    Undo,
+    Redo,
+    Find,
+    DeleteSpan,
+    ClearSelection,
+    EditNote,
+    NextSpan,
+    PreviousSpan,
+    GrowStart,
+    ShrinkStart,
+    GrowEnd,
+    ShrinkEnd,
+    NextDocument,
+    PreviousDocument,
+    MarkTodo,
+    MarkInProgress,
+    MarkDone,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    ProjectSettings,
+    UndoSettings,
+    Shortcuts,
+    About,
+}
+
+/// The menus, in menu-bar order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Menu {
+    File,
+    Edit,
+    View,
+    Document,
+    Help,
+}
+
+impl Menu {
+    /// All menus in order.
+    pub const ALL: [Menu; 5] = [
+        Menu::File,
+        Menu::Edit,
+        Menu::View,
+        Menu::Document,
+        Menu::Help,
+    ];
+
+    /// The menu's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::View => "View",
+            Menu::Document => "Document",
+            Menu::Help => "Help",
+        }
+    }
+}
+
+/// Keys 1–9: label hotkeys, set per label in the schema.
+pub const LABEL_HOTKEYS: [Key; 9] = [
+    Key::Num1,
+    Key::Num2,
+    Key::Num3,
+    Key::Num4,
+    Key::Num5,
+    Key::Num6,
+    Key::Num7,
+    Key::Num8,
+    Key::Num9,
+];
+
+const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+const CTRL: Modifiers = Modifiers::COMMAND;
+const CTRL_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+const ALT: Modifiers = Modifiers::ALT;
+const ALT_SHIFT: Modifiers = Modifiers::ALT.plus(Modifiers::SHIFT);
+const NONE: Modifiers = Modifiers::NONE;
+
+impl Command {
+    /// Every command, in menu order.
+    pub const ALL: [Command; 32] = [
+        Command::NewProject,
+        Command::Open,
+        Command::Save,
+        Command::SaveAs,
+        Command::ImportArticles,
+        Command::PasteArticle,
+        Command::Export,
+        Command::Quit,
+        Command::Undo,
+        Command::Redo,
+        Command::Find,
+        Command::DeleteSpan,
+        Command::ClearSelection,
+        Command::EditNote,
+        Command::NextSpan,
+        Command::PreviousSpan,
+        Command::GrowStart,
+        Command::ShrinkStart,
+        Command::GrowEnd,
+        Command::ShrinkEnd,
+        Command::ProjectSettings,
+        Command::UndoSettings,
+        Command::ZoomIn,
+        Command::ZoomOut,
+        Command::ZoomReset,
+        Command::NextDocument,
+        Command::PreviousDocument,
+        Command::MarkTodo,
+        Command::MarkInProgress,
+        Command::MarkDone,
+        Command::Shortcuts,
+        Command::About,
+    ];
+
+    /// The name in menus and the shortcut overlay.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::NewProject => "New project…",
+            Command::Open => "Open…",
+            Command::Save => "Save",
+            Command::SaveAs => "Save as…",
+            Command::ImportArticles => "Import articles…",
+            Command::PasteArticle => "Paste article from clipboard",
+            Command::Export => "Export dataset…",
+            Command::Quit => "Quit",
+            Command::Undo => "Undo",
+            Command::Redo => "Redo",
+            Command::Find => "Find…",
+            Command::DeleteSpan => "Delete span",
+            Command::ClearSelection => "Clear selection",
+            Command::EditNote => "Edit note",
+            Command::NextSpan => "Next span",
+            Command::PreviousSpan => "Previous span",
+            Command::GrowStart => "Grow span at start",
+            Command::ShrinkStart => "Shrink span at start",
+            Command::GrowEnd => "Grow span at end",
+            Command::ShrinkEnd => "Shrink span at end",
+            Command::ProjectSettings => "Project settings…",
+            Command::UndoSettings => "Undo settings change",
+            Command::ZoomIn => "Larger text",
+            Command::ZoomOut => "Smaller text",
+            Command::ZoomReset => "Default text size",
+            Command::NextDocument => "Next document",
+            Command::PreviousDocument => "Previous document",
+            Command::MarkTodo => "Mark as todo",
+            Command::MarkInProgress => "Mark as in progress",
+            Command::MarkDone => "Mark as done",
+            Command::Shortcuts => "Keyboard shortcuts",
+            Command::About => "About Marginalia",
+        }
+    }
+
+    /// The menu the command sits in.
+    pub fn menu(self) -> Menu {
+        use Command::*;
+        match self {
+            NewProject | Open | Save | SaveAs | ImportArticles | PasteArticle | Export | Quit => {
+                Menu::File
+            }
+            Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
+            | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings
+            | UndoSettings => Menu::Edit,
+            ZoomIn | ZoomOut | ZoomReset => Menu::View,
+            NextDocument | PreviousDocument | MarkTodo | MarkInProgress | MarkDone => {
+                Menu::Document
+            }
+            Shortcuts | About => Menu::Help,
+        }
+    }
+
+    /// Keyboard shortcuts; the first is the one menus show.
+    pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
+        use Command::*;
+        match self {
+            NewProject => vec![key(CTRL, Key::N)],
+            Open => vec![key(CTRL, Key::O)],
+            Save => vec![key(CTRL, Key::S)],
+            SaveAs => vec![key(CTRL_SHIFT, Key::S)],
+            ImportArticles => vec![key(CTRL, Key::I)],
+            PasteArticle => vec![key(CTRL_SHIFT, Key::V)],
+            Export => vec![key(CTRL, Key::E)],
+            Quit => vec![key(CTRL, Key::Q)],
+            Undo => vec![key(CTRL, Key::Z)],
+            Redo => vec![key(CTRL_SHIFT, Key::Z), key(CTRL, Key::Y)],
+            Find => vec![key(CTRL, Key::F)],
+            DeleteSpan => vec![key(NONE, Key::Delete), key(NONE, Key::Backspace)],
+            ClearSelection => vec![key(NONE, Key::Escape)],
+            EditNote => vec![key(NONE, Key::N)],
+            NextSpan => vec![key(NONE, Key::Tab)],
+            PreviousSpan => vec![key(Modifiers::SHIFT, Key::Tab)],
+            GrowStart => vec![key(ALT, Key::ArrowLeft)],
+            ShrinkStart => vec![key(ALT_SHIFT, Key::ArrowRight)],
+            GrowEnd => vec![key(ALT, Key::ArrowRight)],
+            ShrinkEnd => vec![key(ALT_SHIFT, Key::ArrowLeft)],
+            ProjectSettings => vec![key(CTRL, Key::Comma)],
+            UndoSettings => vec![],
+            ZoomIn => vec![key(CTRL, Key::Plus), key(CTRL, Key::Equals)],
+            ZoomOut => vec![key(CTRL, Key::Minus)],
+            ZoomReset => vec![key(CTRL, Key::Num0)],
+            NextDocument => vec![key(CTRL, Key::PageDown)],
+            PreviousDocument => vec![key(CTRL, Key::PageUp)],
+            MarkTodo => vec![key(CTRL_SHIFT, Key::T)],
+            MarkInProgress => vec![key(CTRL_SHIFT, Key::P)],
+            MarkDone => vec![key(CTRL_SHIFT, Key::D)],
+            Shortcuts => vec![key(NONE, Key::F1)],
+            About => vec![],
+        }
+    }
+
+    /// Whether a shortcut of this command is a plain key that would type into a text
+    /// field: those fire only while no text field has focus.
+    pub fn is_single_key(self) -> bool {
+        self.shortcuts()
+            .iter()
+            .any(|s| s.modifiers.is_none() && !matches!(s.logical_key, Key::F1 | Key::Escape))
+    }
+
+    /// The status a Mark command sets.
+    pub fn status(self) -> Option<Status> {
+        match self {
+            Command::MarkTodo => Some(Status::Todo),
+            Command::MarkInProgress => Some(Status::InProgress),
+            Command::MarkDone => Some(Status::Done),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_shortcuts_clash() {
+        let mut seen: Vec<(KeyboardShortcut, String)> = LABEL_HOTKEYS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (key(NONE, *k), format!("label hotkey {}", i + 1)))
+            .collect();
+        for command in Command::ALL {
+            for shortcut in command.shortcuts() {
+                if let Some((_, other)) = seen.iter().find(|(s, _)| *s == shortcut) {
+                    panic!("{} and {other} share {shortcut:?}", command.name());
+                }
+                seen.push((shortcut, command.name().to_owned()));
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_is_listed_once() {
+        for (i, command) in Command::ALL.iter().enumerate() {
+            assert!(
+                !Command::ALL[..i].contains(command),
+                "{command:?} listed twice"
+            );
+        }
+    }
+}

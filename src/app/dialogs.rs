@@ -1,0 +1,481 @@
+//! Modal dialogs: unsaved changes, errors, a file changed on disk, recovery, pasting an
+//! article, project settings, the shortcut overlay and About.
+
+use std::path::PathBuf;
+
+use egui::{Context, Id, Modal, RichText};
+
+use super::MarginaliaApp;
+use super::commands::{Command, Menu};
+use super::workspace::{Origin, Workspace};
+use crate::model::{Label, Rgb, Schema};
+use crate::store::SaveMode;
+
+/// What to do once unsaved changes are dealt with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Then {
+    /// Create a new project.
+    New,
+    /// Pick a project to open.
+    Open,
+    /// Open this project.
+    OpenPath(PathBuf),
+    /// Close the window.
+    Close,
+}
+
+/// Project settings being edited: applied as one change, or dropped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingsDraft {
+    /// Project name.
+    pub name: String,
+    /// Annotator.
+    pub annotator: String,
+    /// The schema as edited.
+    pub schema: Schema,
+    /// For each label of the draft, the key it had (`None` for a new label).
+    pub original_keys: Vec<Option<String>>,
+    /// A label removal waiting for confirmation: index into the draft's labels.
+    pub confirm_remove: Option<usize>,
+    /// Why the draft cannot be applied yet.
+    pub problems: Vec<String>,
+    /// Spans per label key in the project when the dialog opened.
+    pub usage: std::collections::BTreeMap<String, usize>,
+}
+
+/// A modal dialog.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dialog {
+    /// Save / Discard / Cancel before doing something else.
+    Unsaved(Then),
+    /// Something went wrong; the text says what and where.
+    Error(String),
+    /// Saving would overwrite a file that changed on disk.
+    ChangedOnDisk(PathBuf),
+    /// A recovery copy from a crashed run is waiting.
+    Recover,
+    /// Paste an article's text as a new document.
+    Paste(String),
+    /// Project settings.
+    Settings(Box<SettingsDraft>),
+    /// The keyboard shortcuts.
+    Shortcuts,
+    /// About Marginalia.
+    About,
+}
+
+impl Dialog {
+    /// A settings dialog on the workspace's current settings.
+    pub fn settings(ws: &Workspace) -> Self {
+        let schema = ws.project.schema.clone();
+        Dialog::Settings(Box::new(SettingsDraft {
+            name: ws.project.name.clone(),
+            annotator: ws.project.annotator.clone(),
+            original_keys: schema.labels.iter().map(|l| Some(l.key.clone())).collect(),
+            schema,
+            confirm_remove: None,
+            problems: Vec::new(),
+            usage: ws
+                .project
+                .schema
+                .labels
+                .iter()
+                .map(|l| (l.key.clone(), ws.project.count_label(&l.key)))
+                .collect(),
+        }))
+    }
+}
+
+/// Shows the open dialog, if any, and acts on its buttons.
+pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
+    let Some(dialog) = app.dialog.take() else {
+        return;
+    };
+    let mut keep = true;
+    let modal = Modal::new(Id::unique("marginalia-dialog")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        match &dialog {
+            Dialog::Unsaved(then) => {
+                ui.heading("Unsaved changes");
+                ui.label(format!("“{}” has changes that are not saved.", app.ws.project.name));
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        keep = false;
+                        app.save(SaveMode::Safe);
+                        if !app.ws.is_dirty() {
+                            app.proceed(then.clone());
+                        }
+                    }
+                    if ui.button("Discard").clicked() {
+                        keep = false;
+                        app.proceed(then.clone());
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            }
+            Dialog::Error(message) => {
+                ui.heading("Something went wrong");
+                egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                    ui.label(RichText::new(message).monospace());
+                });
+                ui.label("Nothing in the window was lost.");
+                if ui.button("OK").clicked() {
+                    keep = false;
+                }
+            }
+            Dialog::ChangedOnDisk(path) => {
+                ui.heading("The file changed on disk");
+                ui.label(format!(
+                    "{} was changed by another program since it was opened. Overwrite it with \
+                     the project as it is here? (The file's current content is kept as a .bak.)",
+                    path.display()
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Overwrite").clicked() {
+                        keep = false;
+                        app.save(SaveMode::Force);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            }
+            Dialog::Recover => {
+                ui.heading("Recover unsaved work?");
+                ui.label("Marginalia did not close cleanly last time. A recovery copy of the unsaved work is available.");
+                ui.horizontal(|ui| {
+                    if ui.button("Restore").clicked() {
+                        keep = false;
+                        if let Some(path) = app.recovery_path() {
+                            match Workspace::open(&path) {
+                                Ok(mut ws) => {
+                                    ws.origin = Origin::Unsaved;
+                                    ws.touch();
+                                    app.ws = ws;
+                                    app.view = Default::default();
+                                    app.status_message = Some("Restored the recovery copy: save it under a name.".into());
+                                }
+                                Err(error) => app.dialog = Some(Dialog::Error(error.to_string())),
+                            }
+                        }
+                    }
+                    if ui.button("Discard it").clicked() {
+                        keep = false;
+                        app.discard_recovery();
+                    }
+                });
+            }
+            Dialog::Paste(_) => {}
+            Dialog::Settings(_) => {}
+            Dialog::Shortcuts => {
+                ui.heading("Keyboard shortcuts");
+                egui::ScrollArea::vertical().max_height(520.0).show(ui, |ui| {
+                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                        for label in &app.ws.project.schema.labels {
+                            if let Some(hotkey) = label.hotkey {
+                                ui.label(format!("Label as {}", label.name));
+                                ui.label(hotkey.to_string());
+                                ui.end_row();
+                            }
+                        }
+                        for menu in Menu::ALL {
+                            for command in Command::ALL.iter().filter(|c| c.menu() == menu) {
+                                let keys: Vec<String> = command.shortcuts().iter().map(|s| ctx.format_shortcut(s)).collect();
+                                if !keys.is_empty() {
+                                    ui.label(command.name());
+                                    ui.label(keys.join("  or  "));
+                                    ui.end_row();
+                                }
+                            }
+                        }
+                        ui.label("Select words");
+                        ui.label("Drag (Alt: exact characters); double-click a word; Shift+click extends");
+                        ui.end_row();
+                    });
+                });
+                if ui.button("Close").clicked() {
+                    keep = false;
+                }
+            }
+            Dialog::About => {
+                ui.heading("Marginalia");
+                ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
+                ui.label("Hand-annotate news articles: claims, quotes, locations and actors.");
+                if ui.button("OK").clicked() {
+                    keep = false;
+                }
+            }
+        }
+    });
+    // Dialogs with their own editable state.
+    let mut dialog = dialog;
+    match &mut dialog {
+        Dialog::Paste(text) => {
+            Modal::new(Id::unique("marginalia-paste")).show(ctx, |ui| {
+                ui.heading("Paste an article");
+                ui.label("Paste the article's text (Ctrl+V). The first line becomes its title.");
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        ui.add(
+                            egui::TextEdit::multiline(text)
+                                .desired_width(520.0)
+                                .desired_rows(12),
+                        );
+                    });
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(!text.trim().is_empty(), egui::Button::new("Add article"))
+                        .clicked()
+                    {
+                        keep = false;
+                        let title = text
+                            .lines()
+                            .map(str::trim)
+                            .find(|l| !l.is_empty())
+                            .unwrap_or("Pasted article");
+                        let article = crate::cli::Article {
+                            title: super::article_view::shorten(title, 120),
+                            text: text.clone(),
+                        };
+                        app.add_article(article, None);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            });
+        }
+        Dialog::Settings(draft) => {
+            Modal::new(Id::unique("marginalia-settings")).show(ctx, |ui| {
+                match settings_ui(ui, draft) {
+                    Some(true) => {
+                        keep = false;
+                        app.apply_settings(draft);
+                    }
+                    Some(false) => keep = false,
+                    None => {}
+                }
+            });
+        }
+        _ => {
+            if modal.should_close()
+                && !matches!(
+                    dialog,
+                    Dialog::Unsaved(_) | Dialog::ChangedOnDisk(_) | Dialog::Recover
+                )
+            {
+                keep = false;
+            }
+        }
+    }
+    if keep && app.dialog.is_none() {
+        app.dialog = Some(dialog);
+    }
+}
+
+/// The settings form. `Some(true)` when the user applies it, `Some(false)` on Cancel.
+fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
+    let mut close = None;
+    ui.heading("Project settings");
+    egui::Grid::new("settings-names").show(ui, |ui| {
+        ui.label("Project name");
+        ui.text_edit_singleline(&mut draft.name);
+        ui.end_row();
+        ui.label("Annotator");
+        ui.text_edit_singleline(&mut draft.annotator);
+        ui.end_row();
+    });
+    ui.separator();
+    ui.strong("Labels");
+    let mut swap: Option<(usize, usize)> = None;
+    let mut remove: Option<usize> = None;
+    egui::ScrollArea::vertical()
+        .max_height(380.0)
+        .show(ui, |ui| {
+            let count = draft.schema.labels.len();
+            for (i, label) in draft.schema.labels.iter_mut().enumerate() {
+                ui.push_id(i, |ui| {
+                    ui.horizontal(|ui| {
+                        let mut rgb = label.color.0;
+                        if ui.color_edit_button_srgb(&mut rgb).changed() {
+                            label.color = Rgb(rgb);
+                        }
+                        ui.add(
+                            egui::TextEdit::singleline(&mut label.name)
+                                .desired_width(110.0)
+                                .hint_text("name"),
+                        );
+                        ui.add(
+                            egui::TextEdit::singleline(&mut label.key)
+                                .desired_width(90.0)
+                                .hint_text("key"),
+                        );
+                        let mut hotkey = label.hotkey.unwrap_or(0);
+                        egui::ComboBox::new("hotkey", "key")
+                            .width(48.0)
+                            .selected_text(if hotkey == 0 {
+                                "–".to_owned()
+                            } else {
+                                hotkey.to_string()
+                            })
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut hotkey, 0, "–");
+                                for k in 1..=9 {
+                                    ui.selectable_value(&mut hotkey, k, k.to_string());
+                                }
+                            });
+                        label.hotkey = (hotkey != 0).then_some(hotkey);
+                        if ui
+                            .add_enabled(i > 0, egui::Button::new("Up"))
+                            .on_hover_text("Move up")
+                            .clicked()
+                        {
+                            swap = Some((i - 1, i));
+                        }
+                        if ui
+                            .add_enabled(i + 1 < count, egui::Button::new("Down"))
+                            .on_hover_text("Move down")
+                            .clicked()
+                        {
+                            swap = Some((i, i + 1));
+                        }
+                        if ui.button("Remove").clicked() {
+                            remove = Some(i);
+                        }
+                    });
+                    ui.add(
+                        egui::TextEdit::multiline(&mut label.description)
+                            .desired_rows(2)
+                            .desired_width(520.0)
+                            .hint_text("Guideline shown to annotators"),
+                    );
+                });
+            }
+        });
+    if let Some((a, b)) = swap {
+        draft.schema.labels.swap(a, b);
+        draft.original_keys.swap(a, b);
+    }
+    if let Some(i) = remove {
+        draft.confirm_remove = Some(i);
+    }
+    if ui.button("Add label").clicked() {
+        let n = draft.schema.labels.len() + 1;
+        draft.schema.labels.push(Label {
+            key: format!("label_{n}"),
+            name: format!("Label {n}"),
+            color: Rgb([0x99, 0x99, 0x99]),
+            hotkey: (1..=9).find(|k| draft.schema.label_for_hotkey(*k).is_none()),
+            description: String::new(),
+        });
+        draft.original_keys.push(None);
+    }
+    ui.separator();
+    ui.strong("Link types");
+    for link_type in &mut draft.schema.link_types {
+        ui.horizontal(|ui| {
+            ui.add(egui::TextEdit::singleline(&mut link_type.name).desired_width(110.0));
+            ui.label(format!(
+                "{} → {}",
+                link_type.from.join(", "),
+                link_type.to.join(", ")
+            ));
+        });
+    }
+    if let Some(i) = draft.confirm_remove {
+        ui.separator();
+        let name = draft
+            .schema
+            .labels
+            .get(i)
+            .map_or("", |l| l.name.as_str())
+            .to_owned();
+        let count = draft
+            .original_keys
+            .get(i)
+            .and_then(|k| draft.usage.get(k.as_ref()?))
+            .copied()
+            .unwrap_or(0);
+        ui.label(
+            RichText::new(format!("Remove the label “{name}”? This deletes its {count} span(s) in the project when you apply (undo with Edit → Undo settings change)."))
+                .strong(),
+        );
+        ui.horizontal(|ui| {
+            if ui.button("Remove it").clicked() {
+                draft.schema.labels.remove(i);
+                draft.original_keys.remove(i);
+                draft.confirm_remove = None;
+            }
+            if ui.button("Keep it").clicked() {
+                draft.confirm_remove = None;
+            }
+        });
+    }
+    draft.problems = draft.validate();
+    for problem in &draft.problems {
+        ui.colored_label(ui.visuals().error_fg_color, problem);
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                draft.problems.is_empty() && draft.confirm_remove.is_none(),
+                egui::Button::new("Apply"),
+            )
+            .clicked()
+        {
+            close = Some(true);
+        }
+        if ui.button("Cancel").clicked() {
+            close = Some(false);
+        }
+    });
+    close
+}
+
+impl SettingsDraft {
+    /// Label keys renamed by the draft: (old, new).
+    pub fn renames(&self) -> Vec<(String, String)> {
+        self.original_keys
+            .iter()
+            .zip(&self.schema.labels)
+            .filter_map(|(old, label)| Some((old.clone()?, label.key.clone())))
+            .filter(|(old, new)| old != new)
+            .collect()
+    }
+
+    /// The draft's schema with link types following renamed labels and forgetting
+    /// removed ones: what applying the draft installs.
+    pub fn resolved_schema(&self) -> Schema {
+        let renames = self.renames();
+        let mut schema = self.schema.clone();
+        let labels = schema.labels.clone();
+        let labels = Schema {
+            labels,
+            link_types: Vec::new(),
+        };
+        for link_type in &mut schema.link_types {
+            for keys in [&mut link_type.from, &mut link_type.to] {
+                for key in keys.iter_mut() {
+                    if let Some((_, new)) = renames.iter().find(|(old, _)| old == key) {
+                        *key = new.clone();
+                    }
+                }
+                keys.retain(|k| labels.label(k).is_some());
+            }
+        }
+        schema
+    }
+
+    /// Problems that stop the draft from being applied.
+    fn validate(&self) -> Vec<String> {
+        let mut problems = self.resolved_schema().problems();
+        if self.name.trim().is_empty() {
+            problems.push("the project needs a name".into());
+        }
+        problems
+    }
+}

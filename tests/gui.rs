@@ -1,0 +1,370 @@
+//! User stories driven through the real window with egui_kittest: pointer drags, key
+//! presses and clicks, then assertions on the app's state and on saved files.
+#![cfg(feature = "gui")]
+
+use egui::{Key, Modifiers, Pos2, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use marginalia::app::{Dialog, MarginaliaApp, Origin, Prefs, Recovery, Selection};
+use marginalia::model::SpanId;
+
+fn harness(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn sample_app() -> Harness<'static, MarginaliaApp> {
+    harness(MarginaliaApp::new(
+        None,
+        Prefs::default(),
+        Recovery::disabled(),
+    ))
+}
+
+/// Code-point range of the first occurrence of `needle` in the current document.
+fn find(harness: &Harness<'_, MarginaliaApp>, needle: &str) -> (usize, usize) {
+    let doc = harness.state().ws.document().expect("a document");
+    let byte = doc.text().find(needle).expect("needle in the sample");
+    let start = doc.index().char_of(doc.text(), byte).expect("boundary");
+    (start, start + needle.chars().count())
+}
+
+fn screen_pos(harness: &Harness<'_, MarginaliaApp>, offset: usize) -> Pos2 {
+    harness
+        .state()
+        .view
+        .screen_pos(offset)
+        .expect("offset on screen")
+}
+
+/// Drags from inside the first character to inside the last one, as a person would.
+fn drag_over(harness: &mut Harness<'_, MarginaliaApp>, start: usize, end: usize) {
+    let from = screen_pos(harness, start) + Vec2::new(2.0, 0.0);
+    let to = screen_pos(harness, end - 1) + Vec2::new(2.0, 0.0);
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    for step in 1..=4 {
+        harness.hover_at(from + (to - from) * (step as f32 / 4.0));
+        harness.run();
+    }
+    harness.drop_at(to);
+    harness.run();
+}
+
+fn span_at(
+    harness: &Harness<'_, MarginaliaApp>,
+    range: (usize, usize),
+    label: &str,
+) -> Option<SpanId> {
+    let doc = harness.state().ws.document()?;
+    doc.spans()
+        .iter()
+        .find(|s| (s.start, s.end) == range && s.label == label)
+        .map(|s| s.id)
+}
+
+#[test]
+fn drag_over_a_name_and_press_4_makes_an_actor_span() {
+    let mut harness = sample_app();
+    // Remove the sample's own span there first, so the new one is the test's.
+    let range = find(&harness, "Steve Witkoff");
+    if let Some(id) = span_at(&harness, range, "actor") {
+        let ws = &mut harness.state_mut().ws;
+        ws.selected_span = Some(id);
+        ws.delete_selected_span().expect("delete");
+    }
+    // Start the drag inside "Steve" and end inside "Witkoff": snapping to words makes
+    // the selection exactly the name.
+    drag_over(&mut harness, range.0 + 1, range.1 - 1);
+    assert_eq!(harness.state().ws.selection.map(|s| s.range()), Some(range));
+    harness.key_press(Key::Num4);
+    harness.run();
+    assert!(
+        span_at(&harness, range, "actor").is_some(),
+        "no actor span at {range:?}"
+    );
+    let doc = harness.state().ws.document().expect("doc");
+    let span = doc
+        .spans()
+        .iter()
+        .find(|s| (s.start, s.end) == range)
+        .expect("span");
+    assert_eq!(doc.span_text(span), "Steve Witkoff");
+}
+
+#[test]
+fn relabel_delete_undo_redo() {
+    let mut harness = sample_app();
+    let range = find(&harness, "Jared Kushner");
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: range.0,
+        focus: range.1,
+    });
+    harness.key_press(Key::Num1);
+    harness.run();
+    let id = span_at(&harness, range, "claim").expect("claim span");
+    assert_eq!(harness.state().ws.selected_span, Some(id));
+
+    // A hotkey with a span selected relabels it.
+    harness.key_press(Key::Num3);
+    harness.run();
+    assert!(span_at(&harness, range, "location").is_some());
+    assert!(span_at(&harness, range, "claim").is_none());
+
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert!(span_at(&harness, range, "location").is_none());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(
+        span_at(&harness, range, "location").is_some(),
+        "undo brings the span back"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert!(
+        span_at(&harness, range, "location").is_none(),
+        "redo deletes it again"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run();
+    assert!(
+        span_at(&harness, range, "location").is_none(),
+        "Ctrl+Y redoes too"
+    );
+}
+
+#[test]
+fn save_then_reload_gives_the_same_project() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mine.ron");
+    let mut harness = sample_app();
+    let range = find(&harness, "Rustem Umerov");
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: range.0,
+        focus: range.1,
+    });
+    harness.key_press(Key::Num2);
+    harness.run();
+    harness.state_mut().save_to(&path);
+    assert!(!harness.state().ws.is_dirty());
+    assert_eq!(harness.state().ws.origin, Origin::File(path.clone()));
+
+    let before = harness.state().ws.project.clone();
+    let reloaded = marginalia::store::load(&path).expect("loads").project;
+    assert_eq!(reloaded, before);
+
+    // Ctrl+S with no change writes no byte.
+    let bytes = std::fs::read(&path).expect("read");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert_eq!(std::fs::read(&path).expect("read"), bytes);
+}
+
+#[test]
+fn unsaved_changes_prompt_on_close_and_cancel_keeps_the_work() {
+    let mut harness = sample_app();
+    let range = find(&harness, "Dmitry Peskov");
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: range.0,
+        focus: range.1,
+    });
+    harness.key_press(Key::Num4);
+    harness.run();
+    assert!(harness.state().ws.is_dirty());
+
+    harness.event(egui::Event::WindowFocused(true));
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run();
+    assert!(
+        matches!(harness.state().dialog, Some(Dialog::Unsaved(_))),
+        "closing asks first"
+    );
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    assert!(
+        harness.state().ws.is_dirty(),
+        "cancel keeps the unsaved work"
+    );
+}
+
+#[test]
+fn search_and_label_all_matches_is_one_undoable_edit() {
+    let mut harness = sample_app();
+    let before = harness.state().ws.document().expect("doc").spans().len();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    assert!(harness.state().search.open);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Find")
+        .focus();
+    harness.state_mut().search.query = "Moscow".into();
+    let doc = harness.state().ws.document().expect("doc").clone();
+    harness.state_mut().search.update(&doc);
+    harness.run();
+    let matches = harness.state().search.matches.len();
+    assert!(
+        matches >= 3,
+        "Moscow appears several times, found {matches}"
+    );
+    harness.state_mut().search_label = Some("location".into());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Label all matches")
+        .click();
+    harness.run();
+    let doc = harness.state().ws.document().expect("doc");
+    let added = doc.spans().len() - before;
+    let already = harness
+        .state()
+        .search
+        .matches
+        .iter()
+        .filter(|&&(s, e)| {
+            doc.spans()
+                .iter()
+                .filter(|x| (x.start, x.end) == (s, e) && x.label == "location")
+                .count()
+                > 0
+        })
+        .count();
+    assert_eq!(
+        already,
+        matches,
+        "every match is now a location ({:?})",
+        harness.state().status_message
+    );
+    assert!(added >= 1);
+    // Typing in the search field must not have labelled anything: single keys are off.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        harness.state().ws.document().expect("doc").spans().len(),
+        before
+    );
+}
+
+#[test]
+fn single_key_shortcuts_do_not_fire_while_typing() {
+    let mut harness = sample_app();
+    let before = harness.state().ws.document().expect("doc").spans().len();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Find")
+        .focus();
+    harness.run();
+    let range = find(&harness, "Kremlin");
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: range.0,
+        focus: range.1,
+    });
+    harness.key_press(Key::Num1);
+    harness.run();
+    assert_eq!(
+        harness.state().ws.document().expect("doc").spans().len(),
+        before
+    );
+}
+
+#[test]
+fn opening_a_broken_file_shows_an_error_and_the_app_still_works() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.ron");
+    std::fs::write(
+        &path,
+        "(\n    version: 1,\n    name: \"x\"\n    annotator: \"y\",\n)",
+    )
+    .expect("write");
+    let mut harness = sample_app();
+    harness.state_mut().open(&path);
+    harness.run();
+    match &harness.state().dialog {
+        Some(Dialog::Error(message)) => assert!(message.contains("broken.ron:4:"), "{message}"),
+        other => panic!("expected an error dialog, got {other:?}"),
+    }
+    harness.get_by_label("OK").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    // The sample is still open and still editable.
+    let range = find(&harness, "Yuri Ushakov");
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: range.0,
+        focus: range.1,
+    });
+    harness.key_press(Key::Num4);
+    harness.run();
+    assert!(span_at(&harness, range, "actor").is_some());
+}
+
+#[test]
+fn a_location_inside_a_quote_are_both_kept_and_drawn() {
+    let mut harness = sample_app();
+    let quote = find(
+        &harness,
+        "\"The world now clearly feels that there is an opportunity to end the war, and the current activity in negotiations must be supported by pressure on Russia,\"",
+    );
+    let russia = find(&harness, "Russia,\" he said");
+    let russia = (russia.0, russia.0 + "Russia".len());
+    for (range, key) in [(quote, Key::Num2), (russia, Key::Num3)] {
+        harness.state_mut().ws.selection = Some(Selection {
+            anchor: range.0,
+            focus: range.1,
+        });
+        harness.state_mut().ws.selected_span = None;
+        harness.key_press(key);
+        harness.run();
+    }
+    let doc = harness.state().ws.document().expect("doc");
+    let inner: Vec<_> = doc.spans_at(russia.0).map(|s| s.label.as_str()).collect();
+    assert!(
+        inner.contains(&"quote") && inner.contains(&"location"),
+        "{inner:?}"
+    );
+    // Both are on screen: the view laid out the paragraph they are in.
+    harness.state_mut().view.scroll_to(quote.0);
+    harness.run();
+    assert!(harness.state().view.screen_pos(russia.0).is_some());
+}
+
+#[test]
+fn tab_moves_through_spans_in_reading_order() {
+    let mut harness = sample_app();
+    harness.key_press(Key::Tab);
+    harness.run();
+    let doc = harness.state().ws.document().expect("doc");
+    assert_eq!(
+        harness.state().ws.selected_span,
+        doc.spans().first().map(|s| s.id)
+    );
+    harness.key_press(Key::Tab);
+    harness.run();
+    let doc = harness.state().ws.document().expect("doc");
+    assert_eq!(
+        harness.state().ws.selected_span,
+        doc.spans().get(1).map(|s| s.id)
+    );
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    harness.run();
+    let doc = harness.state().ws.document().expect("doc");
+    assert_eq!(
+        harness.state().ws.selected_span,
+        doc.spans().first().map(|s| s.id)
+    );
+}
