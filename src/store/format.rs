@@ -29,28 +29,34 @@
 //! that the layout is fixed: one span or link per line, a stable order, `\n` line ends,
 //! and the same bytes for the same content on every platform and ron version.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::model::{Label, LinkType, Project, Schema, Status};
 
 /// The format version this build writes, and the newest it reads.
 pub const CURRENT_VERSION: u32 = 1;
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ProjectFile {
+// The serde shape of the file, for reading. Strings that are checked and then dropped
+// (span surface texts) borrow from the file where they have no escapes: a large project
+// has tens of thousands of them.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "project")]
+pub(super) struct ProjectFile<'a> {
     pub version: u32,
     pub name: String,
     pub annotator: String,
     pub schema: Schema,
-    pub documents: Vec<DocumentFile>,
+    #[serde(borrow)]
+    pub documents: Vec<DocumentFile<'a>>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct DocumentFile {
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "document")]
+pub(super) struct DocumentFile<'a> {
     pub id: String,
     pub title: String,
     #[serde(default)]
@@ -61,27 +67,28 @@ pub(super) struct DocumentFile {
     pub next_span_id: u64,
     pub next_link_id: u64,
     pub text: Vec<String>,
-    #[serde(default)]
-    pub spans: Vec<SpanFile>,
+    #[serde(default, borrow)]
+    pub spans: Vec<SpanFile<'a>>,
     #[serde(default)]
     pub links: Vec<LinkFile>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct SpanFile {
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "span")]
+pub(super) struct SpanFile<'a> {
     pub id: u64,
     pub start: usize,
     pub end: usize,
     pub label: String,
     /// The surface text, so a reader (and the loader) can check the offsets.
-    pub text: String,
+    #[serde(borrow)]
+    pub text: Cow<'a, str>,
     #[serde(default)]
     pub note: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "link")]
 pub(super) struct LinkFile {
     pub id: u64,
     pub from: u64,

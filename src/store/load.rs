@@ -1,5 +1,6 @@
 //! Loading a project file: parse, then check everything and report every problem.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -26,22 +27,10 @@ pub fn from_str(text: &str, origin: &Path) -> Result<Project, LoadError> {
     let origin = origin.to_path_buf();
     // Some Windows editors start a UTF-8 file with a byte-order mark; it is not RON.
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    match peek_version(text) {
-        Some(found) if found > u64::from(CURRENT_VERSION) => {
-            return Err(LoadError::NewerVersion {
-                path: origin,
-                found,
-            });
-        }
-        Some(0) => {
-            return Err(LoadError::Syntax {
-                path: origin,
-                line: 2,
-                col: 1,
-                message: "format version 0 does not exist; the first version is 1".into(),
-            });
-        }
-        _ => {}
+    // The version decides how to read the rest, so it is read first, cheaply; it is
+    // checked again after the parse in case it was not the first field.
+    if let Some(error) = peek_version(text).and_then(|found| version_error(found, text, &origin)) {
+        return Err(error);
     }
     let options = ron::Options::default().with_recursion_limit(MAX_NESTING);
     let file: ProjectFile = options.from_str(text).map_err(|error| LoadError::Syntax {
@@ -50,6 +39,9 @@ pub fn from_str(text: &str, origin: &Path) -> Result<Project, LoadError> {
         col: error.span.start.col,
         message: error.code.to_string(),
     })?;
+    if let Some(error) = version_error(file.version.into(), text, &origin) {
+        return Err(error);
+    }
     let mut problems = Vec::new();
     let project = check(file, &mut problems);
     if problems.is_empty() {
@@ -62,9 +54,40 @@ pub fn from_str(text: &str, origin: &Path) -> Result<Project, LoadError> {
     }
 }
 
+/// The error for a format version this build cannot read, if `found` is one.
+fn version_error(found: u64, text: &str, origin: &Path) -> Option<LoadError> {
+    if found > u64::from(CURRENT_VERSION) {
+        return Some(LoadError::NewerVersion {
+            path: origin.to_path_buf(),
+            found,
+        });
+    }
+    if found == 0 {
+        // Point at the `version` field: the first one in the file.
+        let (line, col) = text.find("version").map_or((1, 1), |at| line_col(text, at));
+        return Some(LoadError::Syntax {
+            path: origin.to_path_buf(),
+            line,
+            col,
+            message: "format version 0 does not exist; the first version is 1".into(),
+        });
+    }
+    None
+}
+
+/// 1-based line and column (in chars) of byte `at`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
 /// Turns the parsed file into a project, pushing every problem found. The project is
 /// only meaningful when no problem was found.
-fn check(file: ProjectFile, problems: &mut Vec<Problem>) -> Project {
+fn check(file: ProjectFile<'_>, problems: &mut Vec<Problem>) -> Project {
     let schema = file.schema;
     for problem in schema.problems() {
         problems.push(Problem::new("schema", problem));
@@ -93,7 +116,7 @@ fn check(file: ProjectFile, problems: &mut Vec<Problem>) -> Project {
 }
 
 fn check_document(
-    file: DocumentFile,
+    file: DocumentFile<'_>,
     where_: &str,
     schema: &crate::model::Schema,
     problems: &mut Vec<Problem>,
@@ -126,33 +149,44 @@ fn check_document(
     let len = index.char_len();
 
     let mut spans = Vec::with_capacity(file.spans.len());
-    let mut labels_of: HashMap<u64, String> = HashMap::with_capacity(file.spans.len());
-    let mut ranges = HashSet::with_capacity(file.spans.len());
+    // Span id -> the key of its label, `None` when the label is unknown (already a
+    // problem, so its links are not checked against the schema too). Keys borrow from
+    // the schema: no allocation per span.
+    let mut labels_of: HashMap<u64, Option<&str>> = HashMap::with_capacity(file.spans.len());
+    let mut ranges: HashSet<(usize, usize, &str)> = HashSet::with_capacity(file.spans.len());
     for span in file.spans {
-        let here = format!("{where_}, span {}", span.id);
-        if labels_of.insert(span.id, span.label.clone()).is_some() {
-            problems.push(Problem::new(&here, "has the same id as another span"));
+        let id = span.id;
+        // Formatted only when there is a problem to report.
+        let here = || format!("{where_}, span {id}");
+        let label = schema.label(&span.label).map(|l| l.key.as_str());
+        match labels_of.entry(id) {
+            Entry::Occupied(_) => {
+                problems.push(Problem::new(&here(), "has the same id as another span"));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(label);
+            }
         }
-        if span.id >= file.next_span_id {
+        if id >= file.next_span_id {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!("has an id not below next_span_id ({})", file.next_span_id),
             ));
         }
-        if schema.label(&span.label).is_none() {
+        if label.is_none() {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!("has the unknown label `{}`", span.label),
             ));
         }
         if span.start >= span.end {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!("is empty or reversed: [{}, {})", span.start, span.end),
             ));
         } else if span.end > len {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!(
                     "[{}, {}) reaches past the end of the text ({len} code points)",
                     span.start, span.end
@@ -162,24 +196,26 @@ fn check_document(
             && surface != span.text
         {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!(
                     "[{}, {}) covers {:?} in the text, but the file says {:?}",
                     span.start, span.end, surface, span.text
                 ),
             ));
         }
-        if !ranges.insert((span.start, span.end, span.label.clone())) {
+        if let Some(label) = label
+            && !ranges.insert((span.start, span.end, label))
+        {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!(
-                    "duplicates another span: [{}, {}) `{}`",
-                    span.start, span.end, span.label
+                    "duplicates another span: [{}, {}) `{label}`",
+                    span.start, span.end
                 ),
             ));
         }
         spans.push(Span {
-            id: SpanId(span.id),
+            id: SpanId(id),
             start: span.start,
             end: span.end,
             label: span.label,
@@ -191,55 +227,56 @@ fn check_document(
     let mut link_ids = HashSet::with_capacity(file.links.len());
     let mut link_keys = HashSet::with_capacity(file.links.len());
     for link in file.links {
-        let here = format!("{where_}, link {}", link.id);
-        if !link_ids.insert(link.id) {
-            problems.push(Problem::new(&here, "has the same id as another link"));
+        let id = link.id;
+        let here = || format!("{where_}, link {id}");
+        if !link_ids.insert(id) {
+            problems.push(Problem::new(&here(), "has the same id as another link"));
         }
-        if link.id >= file.next_link_id {
+        if id >= file.next_link_id {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!("has an id not below next_link_id ({})", file.next_link_id),
             ));
         }
-        let from = labels_of.get(&link.from);
-        let to = labels_of.get(&link.to);
+        let from = labels_of.get(&link.from).copied();
+        let to = labels_of.get(&link.to).copied();
         if from.is_none() {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!("starts at span {}, which does not exist", link.from),
             ));
         }
         if to.is_none() {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!("points to span {}, which does not exist", link.to),
             ));
         }
         if link.from == link.to {
-            problems.push(Problem::new(&here, "links a span to itself"));
+            problems.push(Problem::new(&here(), "links a span to itself"));
         }
         if schema.link_type(&link.link_type).is_none() {
             problems.push(Problem::new(
-                &here,
+                &here(),
                 format!("has the unknown link type `{}`", link.link_type),
             ));
-        } else if let (Some(from), Some(to)) = (from, to)
+        } else if let (Some(Some(from)), Some(Some(to))) = (from, to)
             && let Err(error) = check_link_labels(schema, &link.link_type, from, to)
         {
-            problems.push(Problem::new(&here, error.to_string()));
+            problems.push(Problem::new(&here(), error.to_string()));
         }
         if !link_keys.insert((link.from, link.to, link.link_type.clone())) {
-            problems.push(Problem::new(&here, "duplicates another link"));
+            problems.push(Problem::new(&here(), "duplicates another link"));
         }
         links.push(Link {
-            id: LinkId(link.id),
+            id: LinkId(id),
             from: SpanId(link.from),
             to: SpanId(link.to),
             link_type: link.link_type,
         });
     }
 
-    let mut doc = Document::new(file.id, file.title, text);
+    let mut doc = Document::with_digest_and_index(file.id, file.title, text, digest, index);
     doc.source = file.source;
     doc.status = file.status;
     doc.from_validated_parts(spans, links, file.next_span_id, file.next_link_id)

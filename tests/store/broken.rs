@@ -110,9 +110,23 @@ fn bad_colour_names_the_value_and_its_line() {
 
 #[test]
 fn version_zero_is_refused() {
-    let (line, _, message) = syntax("version_zero");
-    assert_eq!(line, 2);
+    let (line, col, message) = syntax("version_zero");
+    assert_eq!((line, col), (2, 5), "the position of `version`");
     assert!(message.contains("version 0"), "{message}");
+}
+
+#[test]
+fn a_newer_version_is_noticed_when_it_is_not_the_first_field() {
+    let valid = std::fs::read_to_string(fixture("valid/small.ron")).expect("fixture");
+    let moved = valid.replace("    version: 1,\n", "").replace(
+        "    annotator: \"alice\",\n",
+        "    annotator: \"alice\",\n    version: 3,\n",
+    );
+    assert_ne!(moved, valid);
+    match store::from_str(&moved, Path::new("moved.ron")) {
+        Err(LoadError::NewerVersion { found: 3, .. }) => {}
+        other => panic!("expected NewerVersion 3, got {other:?}"),
+    }
 }
 
 #[test]

@@ -207,9 +207,10 @@ pub fn article(rng: &mut Rng, min_bytes: usize, crlf: bool) -> String {
 /// quotes, quotes hold actors and locations.
 const LABELS: [&str; 4] = ["claim", "quote", "location", "actor"];
 
-/// Adds up to `count` spans to `doc` through the edit API: random ranges of 1 to 300
-/// code points, a third of them nested in the previous span, all four labels, a note on
-/// one span in ten. Then up to `links` `said_by` links from quotes and claims to actors.
+/// Adds up to `count` spans to `doc` through the edit API: all four labels, actors and
+/// locations of 2 to 40 code points, quotes and claims of 20 to 300, a third of them
+/// nested in the previous span (so also overlapping others), a note on one span in ten.
+/// Then up to `links` `said_by` links from quotes and claims to actors.
 pub fn annotate(rng: &mut Rng, doc: &mut Document, schema: &Schema, count: usize, links: usize) {
     let len = doc.char_len();
     if len < 2 {
@@ -222,17 +223,22 @@ pub fn annotate(rng: &mut Rng, doc: &mut Document, schema: &Schema, count: usize
     let mut tries = 0;
     while added < count && tries < count * 3 {
         tries += 1;
+        let label = LABELS[rng.below(LABELS.len())];
+        // Names and places are short; quotes and claims are clauses or sentences.
+        let (shortest, longest) = match label {
+            "actor" | "location" => (2, 40),
+            _ => (20, 300),
+        };
         let (start, end) = match previous {
             Some((start, end)) if end - start > 2 && rng.chance(33) => {
                 let s = rng.between(start, end - 2);
-                (s, rng.between(s + 1, end))
+                (s, rng.between(s + 1, end.min(s + longest)))
             }
             _ => {
                 let start = rng.below(len - 1);
-                (start, (start + rng.between(1, 300)).min(len))
+                (start, (start + rng.between(shortest, longest)).min(len))
             }
         };
-        let label = LABELS[rng.below(LABELS.len())];
         let edit = doc.add_span_edit(start, end, label);
         let Edit::AddSpan(span) = &edit else {
             unreachable!("add_span_edit adds a span")
