@@ -530,7 +530,7 @@ fn export(
     }
 }
 
-fn print_export_report(
+pub fn print_export_report(
     report: &ExportReport,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {

@@ -368,3 +368,30 @@ fn tab_moves_through_spans_in_reading_order() {
         doc.spans().first().map(|s| s.id)
     );
 }
+
+#[test]
+fn export_runs_in_the_background_and_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("sample.jsonl");
+    let mut harness = sample_app();
+    let ctx = harness.ctx.clone();
+    let draft = marginalia::app::ExportDraft::default();
+    harness
+        .state_mut()
+        .start_export_to(&ctx, &draft, out.clone());
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().export_job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    match &harness.state().dialog {
+        Some(Dialog::Message(_, report)) => {
+            assert!(report.contains("exported 1 documents"), "{report}")
+        }
+        other => panic!("expected the export report, got {other:?}"),
+    }
+    let written = std::fs::read_to_string(&out).expect("export written");
+    assert!(written.contains("\"label\":\"actor\""), "{written}");
+}

@@ -62,6 +62,10 @@ pub enum Dialog {
     Shortcuts,
     /// About Marginalia.
     About,
+    /// Choose what to export.
+    Export(super::ExportDraft),
+    /// A titled message (an export's report).
+    Message(String, String),
 }
 
 impl Dialog {
@@ -167,7 +171,14 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                     }
                 });
             }
-            Dialog::Paste(_) => {}
+            Dialog::Paste(_) | Dialog::Export(_) => {}
+            Dialog::Message(title, text) => {
+                ui.heading(title);
+                ui.label(RichText::new(text).monospace());
+                if ui.button("OK").clicked() {
+                    keep = false;
+                }
+            }
             Dialog::Settings(_) => {}
             Dialog::Shortcuts => {
                 ui.heading("Keyboard shortcuts");
@@ -241,6 +252,71 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                             text: text.clone(),
                         };
                         app.add_article(article, None);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            });
+        }
+        Dialog::Export(draft) => {
+            Modal::new(Id::unique("marginalia-export")).show(ctx, |ui| {
+                ui.heading("Export dataset");
+                egui::Grid::new("export-grid").show(ui, |ui| {
+                    ui.label("Format");
+                    egui::ComboBox::new("export-format", "")
+                        .selected_text(draft.format.as_str())
+                        .show_ui(ui, |ui| {
+                            for format in crate::formats::Format::EXPORT {
+                                ui.selectable_value(&mut draft.format, format, format.as_str());
+                            }
+                        });
+                    ui.end_row();
+                    ui.label("Offsets");
+                    egui::ComboBox::new("export-offsets", "")
+                        .selected_text(draft.offsets.as_str())
+                        .show_ui(ui, |ui| {
+                            for unit in crate::formats::OffsetUnit::ALL {
+                                ui.selectable_value(&mut draft.offsets, unit, unit.as_str());
+                            }
+                        });
+                    ui.end_row();
+                    ui.label("Documents");
+                    egui::ComboBox::new("export-status", "")
+                        .selected_text(draft.status.map_or("all", crate::model::Status::as_str))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut draft.status, None, "all");
+                            for status in crate::model::Status::ALL {
+                                ui.selectable_value(
+                                    &mut draft.status,
+                                    Some(status),
+                                    status.as_str(),
+                                );
+                            }
+                        });
+                    ui.end_row();
+                    if draft.format == crate::formats::Format::Conll {
+                        ui.label("Overlaps keep");
+                        ui.horizontal(|ui| {
+                            ui.radio_value(
+                                &mut draft.layer,
+                                crate::formats::Layer::Outer,
+                                "outer spans",
+                            );
+                            ui.radio_value(
+                                &mut draft.layer,
+                                crate::formats::Layer::Inner,
+                                "inner spans",
+                            );
+                        });
+                        ui.end_row();
+                    }
+                });
+                ui.horizontal(|ui| {
+                    if ui.button("Export…").clicked() {
+                        keep = false;
+                        let draft = draft.clone();
+                        app.start_export(ctx, &draft);
                     }
                     if ui.button("Cancel").clicked() {
                         keep = false;

@@ -8,6 +8,7 @@
 mod article_view;
 mod commands;
 mod dialogs;
+mod export;
 mod panels;
 mod prefs;
 mod recovery;
@@ -21,6 +22,7 @@ use egui::Ui;
 pub use article_view::{ArticleView, ViewAction, ViewInput};
 pub use commands::{Command, LABEL_HOTKEYS, Menu};
 pub use dialogs::Dialog;
+pub use export::{ExportDraft, ExportJob};
 pub use prefs::{Prefs, ThemeChoice};
 pub use recovery::Recovery;
 pub use workspace::{Origin, Selection, Workspace};
@@ -133,6 +135,8 @@ pub struct MarginaliaApp {
     close_confirmed: bool,
     /// Whether the first frame has set up the context.
     started: bool,
+    /// The export running in the background, if any.
+    pub export_job: Option<ExportJob>,
     /// The window title last sent.
     last_title: String,
 }
@@ -171,6 +175,7 @@ impl MarginaliaApp {
             recovery,
             close_confirmed: false,
             started: false,
+            export_job: None,
             last_title: String::new(),
         };
         if let Some(path) = app.ws.path().map(Path::to_path_buf) {
@@ -215,6 +220,7 @@ impl MarginaliaApp {
         for command in std::mem::take(&mut self.queued) {
             self.run_command(&ctx, command);
         }
+        self.poll_export();
         self.handle_close(&ctx);
         self.recovery.tick(&self.ws);
         if self.ws.is_dirty() {
@@ -474,7 +480,9 @@ impl MarginaliaApp {
             }
             PasteArticle => self.dialog = Some(Dialog::Paste(String::new())),
             Export => {
-                self.status_message = Some("Export from the window is not built yet; use `marginalia export` on the command line.".into());
+                if self.export_job.is_none() {
+                    self.dialog = Some(Dialog::Export(ExportDraft::default()));
+                }
             }
             Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Undo => {
@@ -593,6 +601,53 @@ impl MarginaliaApp {
     /// Deletes the recovery copy.
     pub fn discard_recovery(&mut self) {
         self.recovery.clear();
+    }
+
+    /// Asks where to export to and starts the export on a background thread.
+    pub fn start_export(&mut self, ctx: &egui::Context, draft: &ExportDraft) {
+        let dialog = rfd::FileDialog::new().set_title("Export dataset");
+        let out = if draft.format == crate::formats::Format::Brat {
+            dialog.pick_folder()
+        } else {
+            let extension = match draft.format {
+                crate::formats::Format::Conll => "conll",
+                crate::formats::Format::Csv => "csv",
+                _ => "jsonl",
+            };
+            dialog
+                .set_file_name(format!(
+                    "{}.{extension}",
+                    self.ws.project.unique_document_id(&self.ws.project.name)
+                ))
+                .save_file()
+        };
+        if let Some(out) = out {
+            self.start_export_to(ctx, draft, out);
+        }
+    }
+
+    /// Starts exporting to `out` on a background thread.
+    pub fn start_export_to(&mut self, ctx: &egui::Context, draft: &ExportDraft, out: PathBuf) {
+        let ctx = ctx.clone();
+        self.export_job = Some(ExportJob::start(
+            self.ws.project.clone(),
+            draft,
+            out,
+            move || ctx.request_repaint(),
+        ));
+    }
+
+    fn poll_export(&mut self) {
+        if let Some(outcome) = self.export_job.as_ref().and_then(ExportJob::finished) {
+            self.export_job = None;
+            match outcome {
+                Ok(report) => {
+                    self.status_message = Some("Export finished.".into());
+                    self.dialog = Some(Dialog::Message("Export finished".into(), report));
+                }
+                Err(error) => self.dialog = Some(Dialog::Error(error)),
+            }
+        }
     }
 
     /// Scrolls the article to the selected span.

@@ -139,6 +139,18 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
             } else {
                 ui.label("saved");
             }
+            if let Some(job) = &app.export_job {
+                ui.separator();
+                ui.label("Exporting");
+                ui.add(
+                    egui::ProgressBar::new(job.progress())
+                        .desired_width(120.0)
+                        .show_percentage(),
+                );
+                if ui.button("Cancel export").clicked() {
+                    job.cancel();
+                }
+            }
             if let Some(message) = &app.status_message {
                 ui.separator();
                 ui.label(RichText::new(message).italics());

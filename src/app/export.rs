@@ -1,0 +1,114 @@
+//! File → Export: the dataset is written on a background thread with a progress bar and
+//! a Cancel button, so a long export never freezes the window.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+
+use crate::formats::{self, ExportOptions, Format, Layer, OffsetUnit};
+use crate::model::{Project, Status};
+
+/// The export dialog's choices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportDraft {
+    /// Format to write.
+    pub format: Format,
+    /// Offset unit.
+    pub offsets: OffsetUnit,
+    /// Only documents of this status.
+    pub status: Option<Status>,
+    /// CoNLL layer.
+    pub layer: Layer,
+}
+
+impl Default for ExportDraft {
+    fn default() -> Self {
+        Self {
+            format: Format::Jsonl,
+            offsets: OffsetUnit::default(),
+            status: None,
+            layer: Layer::default(),
+        }
+    }
+}
+
+impl ExportDraft {
+    /// The library's options for these choices.
+    pub fn options(&self) -> ExportOptions {
+        let mut options = ExportOptions::new(self.format);
+        options.offsets = self.offsets;
+        options.status = self.status;
+        options.layer = self.layer;
+        options
+    }
+}
+
+/// An export running on a background thread.
+pub struct ExportJob {
+    done: Arc<AtomicUsize>,
+    total: Arc<AtomicUsize>,
+    cancel: Arc<AtomicBool>,
+    result: mpsc::Receiver<Result<String, String>>,
+}
+
+impl ExportJob {
+    /// Starts exporting a copy of `project` to `out`; `repaint` wakes the window.
+    pub fn start(
+        project: Project,
+        draft: &ExportDraft,
+        out: PathBuf,
+        repaint: impl Fn() + Send + 'static,
+    ) -> Self {
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(1));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (sender, result) = mpsc::channel();
+        let options = draft.options();
+        let (thread_done, thread_total, thread_cancel) =
+            (done.clone(), total.clone(), cancel.clone());
+        std::thread::spawn(move || {
+            let progress = |d: usize, t: usize| {
+                thread_done.store(d, Ordering::Relaxed);
+                thread_total.store(t.max(1), Ordering::Relaxed);
+                repaint();
+                if thread_cancel.load(Ordering::Relaxed) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            };
+            let outcome = match formats::export(&project, &options, &out, &progress) {
+                Ok(report) => {
+                    let mut text = Vec::new();
+                    let _ = crate::cli::print_export_report(&report, &mut text);
+                    Ok(String::from_utf8_lossy(&text).into_owned())
+                }
+                Err(error) => Err(format!("cannot export to {}: {error}", out.display())),
+            };
+            let _ = sender.send(outcome);
+            repaint();
+        });
+        Self {
+            done,
+            total,
+            cancel,
+            result,
+        }
+    }
+
+    /// Fraction done, 0 to 1.
+    pub fn progress(&self) -> f32 {
+        self.done.load(Ordering::Relaxed) as f32 / self.total.load(Ordering::Relaxed).max(1) as f32
+    }
+
+    /// Asks the export to stop; it writes nothing more.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The outcome, once the thread has finished: a report, or what went wrong.
+    pub fn finished(&self) -> Option<Result<String, String>> {
+        self.result.try_recv().ok()
+    }
+}
