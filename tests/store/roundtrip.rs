@@ -350,3 +350,62 @@ proptest! {
         prop_assert_eq!(loaded.project, project);
     }
 }
+
+/// The strategies above really make what the round trips claim to cover: without this,
+/// a change to them could quietly test only empty projects.
+#[test]
+fn generated_projects_cover_nesting_links_notes_and_tricky_text() {
+    use proptest::strategy::ValueTree as _;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = project_recipe();
+    let (mut nested, mut overlapping, mut said_by, mut continues, mut notes) = (0, 0, 0, 0, 0);
+    let (mut crlf, mut zwj_in_span, mut statuses) = (0, 0, std::collections::BTreeSet::new());
+    for _ in 0..200 {
+        let recipe = strategy.new_tree(&mut runner).expect("a recipe").current();
+        let project = build(&recipe);
+        for doc in &project.documents {
+            statuses.insert(doc.status);
+            crlf += usize::from(doc.text().contains("\r\n"));
+            for (i, a) in doc.spans().iter().enumerate() {
+                notes += usize::from(a.note.is_some());
+                zwj_in_span += usize::from(doc.span_text(a).contains('\u{200D}'));
+                for b in &doc.spans()[i + 1..] {
+                    if b.start >= a.end {
+                        break;
+                    }
+                    if b.end <= a.end {
+                        nested += 1;
+                    } else {
+                        overlapping += 1;
+                    }
+                }
+            }
+            said_by += doc
+                .links()
+                .iter()
+                .filter(|l| l.link_type == "said_by")
+                .count();
+            continues += doc
+                .links()
+                .iter()
+                .filter(|l| l.link_type == "continues")
+                .count();
+        }
+    }
+    let counts = [
+        ("nested spans", nested),
+        ("overlapping spans", overlapping),
+        ("said_by links", said_by),
+        ("continues links", continues),
+        ("notes", notes),
+        ("CRLF texts", crlf),
+        ("spans over a ZWJ", zwj_in_span),
+    ];
+    for (what, count) in counts {
+        assert!(
+            count >= 10,
+            "only {count} {what} in 200 generated projects: {counts:?}"
+        );
+    }
+    assert_eq!(statuses.len(), 3, "not every status was generated");
+}
