@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::{Parser, Subcommand};
 
 use crate::formats::{
@@ -232,68 +232,6 @@ fn new(
     Ok(ExitCode::SUCCESS)
 }
 
-/// An article read from disk, ready to become a document.
-pub struct Article {
-    /// Title: the first non-empty line (without Markdown `#`), or the file name.
-    pub title: String,
-    /// The text, BOM removed, line endings as they were.
-    pub text: String,
-}
-
-/// Reads a `.txt` or `.md` article: UTF-8 required, BOM removed, line endings kept.
-pub fn read_article(path: &Path) -> anyhow::Result<Article> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if extension != "txt" && extension != "md" {
-        bail!(
-            "{}: only .txt and .md articles can be added",
-            path.display()
-        );
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let bom_len = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
-    let text = match std::str::from_utf8(&bytes[bom_len..]) {
-        Ok(text) => text.to_owned(),
-        // The offset counts the file's bytes, BOM included, as a hex editor shows them.
-        Err(error) => bail!(
-            "{} is not UTF-8 text: invalid byte at offset {}",
-            path.display(),
-            bom_len + error.valid_up_to()
-        ),
-    };
-    if text.trim().is_empty() {
-        bail!("{} is empty", path.display());
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Article {
-        title: title_of(&text, extension == "md").unwrap_or(stem),
-        text,
-    })
-}
-
-/// The title of an article: its first non-empty line (without Markdown `#`), at most
-/// 120 characters.
-pub(crate) fn title_of(text: &str, markdown: bool) -> Option<String> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let line = if markdown {
-        line.trim_start_matches('#').trim()
-    } else {
-        line
-    };
-    let mut title: String = line.chars().take(120).collect();
-    if line.chars().count() > 120 {
-        title.push('…');
-    }
-    Some(title)
-}
-
 fn load(file: &Path) -> anyhow::Result<store::Loaded> {
     Ok(store::load(file)?)
 }
@@ -305,9 +243,9 @@ fn add(
 ) -> anyhow::Result<ExitCode> {
     let store::Loaded { mut project, stamp } = load(file)?;
     // Read every article before changing anything: one bad file adds none.
-    let read: Vec<(PathBuf, Article)> = articles
+    let read: Vec<(PathBuf, formats::Article)> = articles
         .iter()
-        .map(|path| Ok((path.clone(), read_article(path)?)))
+        .map(|path| Ok((path.clone(), formats::read_article(path)?)))
         .collect::<anyhow::Result<_>>()?;
     let mut added = 0;
     for (path, article) in read {

@@ -242,16 +242,9 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                         .clicked()
                     {
                         keep = false;
-                        let title = text
-                            .lines()
-                            .map(str::trim)
-                            .find(|l| !l.is_empty())
-                            .unwrap_or("Pasted article");
-                        let article = crate::cli::Article {
-                            title: super::article_view::shorten(title, 120),
-                            text: text.clone(),
-                        };
-                        app.add_article(article, None);
+                        if let Some(article) = crate::formats::article_from_text(text.clone()) {
+                            app.add_article(article, None);
+                        }
                     }
                     if ui.button("Cancel").clicked() {
                         keep = false;

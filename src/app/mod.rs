@@ -396,13 +396,13 @@ impl MarginaliaApp {
         let mut problems = Vec::new();
         let mut added = 0;
         for path in paths {
-            match crate::cli::read_article(path) {
+            match crate::formats::read_article(path) {
                 Ok(article) => {
                     if self.add_article(article, Some(path.display().to_string())) {
                         added += 1;
                     }
                 }
-                Err(error) => problems.push(format!("{error:#}")),
+                Err(error) => problems.push(error.to_string()),
             }
         }
         self.status_message = Some(format!("Imported {added} article(s)."));
@@ -413,7 +413,11 @@ impl MarginaliaApp {
 
     /// Adds an article as a new document unless the project has its text already.
     /// Returns whether it was added.
-    pub fn add_article(&mut self, article: crate::cli::Article, source: Option<String>) -> bool {
+    pub fn add_article(
+        &mut self,
+        article: crate::formats::Article,
+        source: Option<String>,
+    ) -> bool {
         let digest = crate::model::text_digest(&article.text);
         if let Some(existing) = self.ws.project.document_with_digest(&digest) {
             self.status_message = Some(format!("“{}” is already in the project.", existing.title));

@@ -420,10 +420,7 @@ fn read_document(
     problems: &mut Vec<InputProblem>,
     ignored: &mut Vec<(String, InputProblem)>,
 ) -> Result<Option<Draft>, FormatError> {
-    let bytes = std::fs::read(txt).map_err(|source| FormatError::Read {
-        path: txt.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read_input(txt)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {

@@ -108,10 +108,7 @@ pub(crate) fn read(
     path: &Path,
     problems: &mut Vec<InputProblem>,
 ) -> Result<Vec<Draft>, FormatError> {
-    let bytes = std::fs::read(path).map_err(|source| FormatError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read_input(path)?;
     let content = match std::str::from_utf8(&bytes) {
         Ok(content) => content,
         Err(error) => {

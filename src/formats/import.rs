@@ -11,7 +11,7 @@ use super::offsets::{OffsetMap, OffsetUnit};
 use super::{Format, FormatError, brat, conll, jsonl};
 use crate::model::{
     Document, Edit, Label, Link, LinkId, LinkType, Project, Rgb, Schema, Span, SpanId, Status,
-    text_digest,
+    slug, text_digest, unique_id,
 };
 
 /// What to import and how.
@@ -244,22 +244,14 @@ pub fn import(
                 &mut ignored,
             )?),
             Format::Conll => drafts.extend(conll::read(input, &mut problems)?),
-            Format::Txt | Format::Md => match crate::cli::read_article(input) {
+            Format::Txt | Format::Md => match super::article::read_article(input) {
                 Ok(article) => drafts.push(Draft {
                     origin: input.clone(),
                     title: Some(article.title),
                     text: article.text,
                     ..Draft::default()
                 }),
-                Err(error) => {
-                    let message = format!("{error:#}");
-                    let shown = input.display().to_string();
-                    let message = message
-                        .strip_prefix(&shown)
-                        .map(|rest| rest.trim_start_matches([':', ' ']).to_owned())
-                        .unwrap_or(message);
-                    problems.push(InputProblem::new(input, None, message));
-                }
+                Err(error) => problems.push(InputProblem::new(input, None, error.reason())),
             },
             Format::Spacy | Format::Csv => {}
         }
@@ -473,40 +465,15 @@ fn check_schema(
 fn document_id(draft: &Draft, taken: &HashSet<String>) -> String {
     let base = match &draft.id {
         Some(id) if !id.trim().is_empty() => id.clone(),
-        _ => {
-            let stem = draft
+        _ => slug(
+            &draft
                 .origin
                 .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let mut clean: String = stem
-                .chars()
-                .map(|c| {
-                    if c.is_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
-                .collect();
-            while clean.contains("--") {
-                clean = clean.replace("--", "-");
-            }
-            let clean = clean.trim_matches('-');
-            if clean.is_empty() {
-                "document".to_owned()
-            } else {
-                clean.to_owned()
-            }
-        }
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default(),
+        ),
     };
-    if !taken.contains(&base) {
-        return base;
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| !taken.contains(id))
-        .unwrap_or(base)
+    unique_id(&base, |id| taken.contains(id))
 }
 
 /// Builds a document from a draft through the model's own edits, so it keeps every
@@ -522,7 +489,7 @@ fn build(
     let title = draft
         .title
         .filter(|t| !t.trim().is_empty())
-        .or_else(|| crate::cli::title_of(&draft.text, false))
+        .or_else(|| super::article::title_of(&draft.text, false))
         .unwrap_or_else(|| id.clone());
     let mut doc = Document::new(id, title, draft.text);
     doc.source = draft

@@ -188,10 +188,7 @@ pub(crate) fn read(
     unit: Option<OffsetUnit>,
     problems: &mut Vec<InputProblem>,
 ) -> Result<Vec<Draft>, FormatError> {
-    let bytes = std::fs::read(path).map_err(|source| FormatError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read_input(path)?;
     let mut drafts = Vec::new();
     let mut offset = 0;
     for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {

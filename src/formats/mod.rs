@@ -28,6 +28,7 @@
 //! Both [`export`] and [`import`] do their own file IO and take no UI types, so the
 //! window can run them on a background thread.
 
+mod article;
 mod brat;
 mod conll;
 mod csv;
@@ -44,6 +45,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
+pub use article::{Article, ArticleError, article_from_text, read_article, title_of};
 pub use brat::CONF_FILE as BRAT_CONF_FILE;
 pub use conll::DOCSTART as CONLL_DOCSTART;
 pub use csv::{HEADER as CSV_HEADER, SPEAKER_LINK};
@@ -194,6 +196,14 @@ impl FromStr for Format {
                 )
             })
     }
+}
+
+/// Reads an input file whole, naming it in the error.
+fn read_input(path: &Path) -> Result<Vec<u8>, FormatError> {
+    std::fs::read(path).map_err(|source| FormatError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]

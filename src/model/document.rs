@@ -322,15 +322,19 @@ impl Document {
         self.spans.retain(|s| schema.label(&s.label).is_some());
         let removed = before - self.spans.len();
         self.spans.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-        let spans = &self.spans;
-        let label_of = |id: SpanId| spans.iter().find(|s| s.id == id).map(|s| s.label.as_str());
-        self.links
-            .retain(|link| match (label_of(link.from), label_of(link.to)) {
+        let labels: std::collections::HashMap<SpanId, &str> = self
+            .spans
+            .iter()
+            .map(|s| (s.id, s.label.as_str()))
+            .collect();
+        self.links.retain(
+            |link| match (labels.get(&link.from), labels.get(&link.to)) {
                 (Some(from), Some(to)) => {
                     super::check_link_labels(schema, &link.link_type, from, to).is_ok()
                 }
                 _ => false,
-            });
+            },
+        );
         self.revision += 1;
         removed
     }

@@ -37,31 +37,10 @@ impl Project {
         self.documents.iter().find(|d| d.digest() == digest)
     }
 
-    /// A document id derived from `wanted` (lower-case letters, digits and dashes) that
-    /// no document of the project has yet.
+    /// A document id derived from `wanted` (see [`slug`]) that no document of the
+    /// project has yet.
     pub fn unique_document_id(&self, wanted: &str) -> String {
-        let mut base: String = wanted
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        while base.contains("--") {
-            base = base.replace("--", "-");
-        }
-        let base = base.trim_matches('-');
-        let base = if base.is_empty() { "document" } else { base };
-        let mut id = base.to_owned();
-        let mut n = 2;
-        while self.document(&id).is_some() {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
+        unique_id(&slug(wanted), |id| self.document(id).is_some())
     }
 
     /// Replaces the schema, renaming label keys on every span (`renames`: old key → new
@@ -86,4 +65,34 @@ impl Project {
     pub fn span_count(&self) -> usize {
         self.documents.iter().map(|d| d.spans().len()).sum()
     }
+}
+
+/// A clean id from any text: lower-case letters and digits, runs of anything else as one
+/// dash, no dash at either end; `document` when nothing is left.
+pub fn slug(wanted: &str) -> String {
+    let mut slug = String::with_capacity(wanted.len());
+    for c in wanted.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "document".to_owned()
+    } else {
+        slug.to_owned()
+    }
+}
+
+/// `base` if it is free, else `base-2`, `base-3`, … whichever is free first.
+pub fn unique_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| base.to_owned())
 }

@@ -326,6 +326,8 @@ fn unique_document_ids() {
         "trump-says-putin-2"
     );
     assert_eq!(project.unique_document_id("???"), "document");
+    assert_eq!(slug("  Zoë -- Ünter_7 "), "zoë-ünter-7");
+    assert_eq!(unique_id("a", |id| id == "a" || id == "a-2"), "a-3");
 }
 
 #[test]
