@@ -203,11 +203,22 @@ pub fn run(cli: Cli) -> Run {
 
 /// Prints an error and its cause chain to stderr.
 pub fn report_error(error: &anyhow::Error) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "error: {error}");
+    let _ = write!(std::io::stderr().lock(), "{}", error_report(error));
+}
+
+/// An error and its causes, one per line. A cause whose words the message above it
+/// already gives (many errors name their source in their own message) is not repeated.
+pub fn error_report(error: &anyhow::Error) -> String {
+    let mut report = format!("error: {error}\n");
+    let mut shown = error.to_string();
     for cause in error.chain().skip(1) {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        let cause = cause.to_string();
+        if !shown.contains(&cause) {
+            report.push_str(&format!("  caused by: {cause}\n"));
+        }
+        shown = cause;
     }
+    report
 }
 
 fn new(
@@ -287,7 +298,7 @@ fn validate(files: &[PathBuf], out: &mut impl std::io::Write) -> anyhow::Result<
         match store::load(file) {
             Ok(loaded) => writeln!(
                 out,
-                "{}: valid ({} documents, {} spans)",
+                "{}: valid (documents: {}, spans: {})",
                 file.display(),
                 loaded.project.documents.len(),
                 loaded.project.span_count()

@@ -50,6 +50,18 @@ fn assert_one_error(output: &Output, fragments: &[&str]) {
     for fragment in fragments {
         assert!(err.contains(fragment), "stderr lacks {fragment:?}:\n{err}");
     }
+    // Each reason once: a cause the message already states is not repeated.
+    for line in err
+        .lines()
+        .filter(|l| l.trim_start().starts_with("caused by:"))
+    {
+        let cause = line.trim_start().trim_start_matches("caused by:").trim();
+        assert_eq!(
+            err.matches(cause).count(),
+            1,
+            "{cause:?} is said twice:\n{err}"
+        );
+    }
     assert!(
         output.stdout.is_empty(),
         "an error went to stdout: {}",
@@ -228,7 +240,7 @@ fn validate_exits_0_for_a_valid_project() {
     assert_code(&output, 0);
     assert_eq!(
         stdout(&output),
-        "project.ron: valid (3 documents, 20 spans)\n"
+        "project.ron: valid (documents: 3, spans: 20)\n"
     );
     assert!(output.stderr.is_empty(), "{}", stderr(&output));
 }
