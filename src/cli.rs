@@ -540,7 +540,8 @@ fn import(
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_import_report(
+/// Writes what an import did, one line per document, rename, mapping and addition.
+pub fn print_import_report(
     report: &ImportReport,
     file: &Path,
     out: &mut impl std::io::Write,

@@ -374,6 +374,12 @@ fn export_runs_in_the_background_and_reports() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("sample.jsonl");
     let mut harness = sample_app();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.run();
+    assert!(matches!(harness.state().dialog, Some(Dialog::Export(_))));
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
     let ctx = harness.ctx.clone();
     let draft = marginalia::app::ExportDraft::default();
     harness
@@ -394,4 +400,120 @@ fn export_runs_in_the_background_and_reports() {
     }
     let written = std::fs::read_to_string(&out).expect("export written");
     assert!(written.contains("\"label\":\"actor\""), "{written}");
+}
+
+#[test]
+fn a_dataset_import_adds_documents_as_one_undoable_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("extra.jsonl");
+    std::fs::write(
+        &input,
+        "{\"text\": \"Kyiv said yes.\", \"label\": [[0, 4, \"location\"]]}\n",
+    )
+    .expect("write");
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"text\": \"Kyiv said yes.\", \"label\": [[0, 40, \"location\"]]}\n",
+    )
+    .expect("write");
+    let mut harness = sample_app();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    harness.run();
+    assert!(matches!(
+        harness.state().dialog,
+        Some(Dialog::ImportDataset(_))
+    ));
+    harness.get_by_label("Cancel").click();
+    harness.run();
+
+    let draft = marginalia::app::ImportDraft::default();
+    harness.state_mut().import_dataset(&draft, &[bad]);
+    harness.run();
+    assert!(matches!(&harness.state().dialog, Some(Dialog::Error(m)) if m.contains("bad.jsonl")));
+    assert_eq!(
+        harness.state().ws.project.documents.len(),
+        1,
+        "nothing half-imported"
+    );
+    harness.state_mut().dialog = None;
+
+    harness.state_mut().import_dataset(&draft, &[input]);
+    harness.run();
+    let ws = &harness.state().ws;
+    assert_eq!(ws.project.documents.len(), 2);
+    let doc = ws.document().expect("the imported document is shown");
+    assert_eq!(doc.spans().len(), 1);
+    assert_eq!(doc.span_text(&doc.spans()[0]), "Kyiv");
+    harness.state_mut().dialog = None;
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .run_command(&ctx, marginalia::app::Command::UndoSettings);
+    harness.run();
+    assert_eq!(harness.state().ws.project.documents.len(), 1);
+}
+
+#[test]
+fn settings_shortcuts_and_paste_dialogs_open_and_close() {
+    let mut harness = sample_app();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Comma);
+    harness.run();
+    assert!(matches!(harness.state().dialog, Some(Dialog::Settings(_))));
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+
+    harness.key_press(Key::F1);
+    harness.run();
+    assert!(matches!(harness.state().dialog, Some(Dialog::Shortcuts)));
+    assert!(harness.query_by_label_contains("Label as Actor").is_some());
+    harness.get_by_label("Close").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    harness.run();
+    assert!(matches!(harness.state().dialog, Some(Dialog::Paste(_))));
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+}
+
+#[test]
+fn renaming_a_label_in_settings_renames_every_span_and_undoes() {
+    let mut harness = sample_app();
+    let actors = harness.state().ws.project.count_label("actor");
+    assert!(actors > 0);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Comma);
+    harness.run();
+    if let Some(Dialog::Settings(draft)) = &mut harness.state_mut().dialog {
+        let actor = draft
+            .schema
+            .labels
+            .iter_mut()
+            .find(|l| l.key == "actor")
+            .expect("actor label");
+        actor.key = "speaker".into();
+    }
+    harness.run();
+    harness.get_by_label("Apply").click();
+    harness.run();
+    let project = &harness.state().ws.project;
+    assert_eq!(project.count_label("speaker"), actors);
+    assert_eq!(project.count_label("actor"), 0);
+    assert!(
+        project
+            .schema
+            .link_type("said_by")
+            .expect("said_by")
+            .to
+            .contains(&"speaker".to_owned())
+    );
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .run_command(&ctx, marginalia::app::Command::UndoSettings);
+    harness.run();
+    assert_eq!(harness.state().ws.project.count_label("actor"), actors);
 }

@@ -15,6 +15,7 @@ pub enum Command {
     Save,
     SaveAs,
     ImportArticles,
+    ImportDataset,
     PasteArticle,
     Export,
     Quit,
@@ -101,12 +102,13 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 32] = [
+    pub const ALL: [Command; 33] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
         Command::SaveAs,
         Command::ImportArticles,
+        Command::ImportDataset,
         Command::PasteArticle,
         Command::Export,
         Command::Quit,
@@ -144,6 +146,7 @@ impl Command {
             Command::Save => "Save",
             Command::SaveAs => "Save as…",
             Command::ImportArticles => "Import articles…",
+            Command::ImportDataset => "Import annotated dataset…",
             Command::PasteArticle => "Paste article from clipboard",
             Command::Export => "Export dataset…",
             Command::Quit => "Quit",
@@ -160,7 +163,7 @@ impl Command {
             Command::GrowEnd => "Grow span at end",
             Command::ShrinkEnd => "Shrink span at end",
             Command::ProjectSettings => "Project settings…",
-            Command::UndoSettings => "Undo settings change",
+            Command::UndoSettings => "Undo settings change or import",
             Command::ZoomIn => "Larger text",
             Command::ZoomOut => "Smaller text",
             Command::ZoomReset => "Default text size",
@@ -178,9 +181,8 @@ impl Command {
     pub fn menu(self) -> Menu {
         use Command::*;
         match self {
-            NewProject | Open | Save | SaveAs | ImportArticles | PasteArticle | Export | Quit => {
-                Menu::File
-            }
+            NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | PasteArticle
+            | Export | Quit => Menu::File,
             Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
             | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings
             | UndoSettings => Menu::Edit,
@@ -201,6 +203,7 @@ impl Command {
             Save => vec![key(CTRL, Key::S)],
             SaveAs => vec![key(CTRL_SHIFT, Key::S)],
             ImportArticles => vec![key(CTRL, Key::I)],
+            ImportDataset => vec![key(CTRL_SHIFT, Key::I)],
             PasteArticle => vec![key(CTRL_SHIFT, Key::V)],
             Export => vec![key(CTRL, Key::E)],
             Quit => vec![key(CTRL, Key::Q)],

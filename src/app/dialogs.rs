@@ -64,6 +64,8 @@ pub enum Dialog {
     About,
     /// Choose what to export.
     Export(super::ExportDraft),
+    /// Choose how to import a dataset.
+    ImportDataset(super::ImportDraft),
     /// A titled message (an export's report).
     Message(String, String),
 }
@@ -92,13 +94,13 @@ impl Dialog {
 
 /// Shows the open dialog, if any, and acts on its buttons.
 pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
-    let Some(dialog) = app.dialog.take() else {
+    let Some(mut dialog) = app.dialog.take() else {
         return;
     };
     let mut keep = true;
     let modal = Modal::new(Id::unique("marginalia-dialog")).show(ctx, |ui| {
         ui.set_max_width(560.0);
-        match &dialog {
+        match &mut dialog {
             Dialog::Unsaved(then) => {
                 ui.heading("Unsaved changes");
                 ui.label(format!("“{}” has changes that are not saved.", app.ws.project.name));
@@ -122,7 +124,7 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
             Dialog::Error(message) => {
                 ui.heading("Something went wrong");
                 egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
-                    ui.label(RichText::new(message).monospace());
+                    ui.label(RichText::new(message.as_str()).monospace());
                 });
                 ui.label("Nothing in the window was lost.");
                 if ui.button("OK").clicked() {
@@ -171,18 +173,16 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                     }
                 });
             }
-            Dialog::Paste(_) | Dialog::Export(_) => {}
             Dialog::Message(title, text) => {
                 ui.heading(title);
-                ui.label(RichText::new(text).monospace());
+                ui.label(RichText::new(text.as_str()).monospace());
                 if ui.button("OK").clicked() {
                     keep = false;
                 }
             }
-            Dialog::Settings(_) => {}
             Dialog::Shortcuts => {
                 ui.heading("Keyboard shortcuts");
-                egui::ScrollArea::vertical().max_height(520.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().max_height(420.0).show(ui, |ui| {
                     egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
                         for label in &app.ws.project.schema.labels {
                             if let Some(hotkey) = label.hotkey {
@@ -218,15 +218,9 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                     keep = false;
                 }
             }
-        }
-    });
-    // Dialogs with their own editable state.
-    let mut dialog = dialog;
-    match &mut dialog {
-        Dialog::Paste(text) => {
-            Modal::new(Id::unique("marginalia-paste")).show(ctx, |ui| {
+            Dialog::Paste(text) => {
                 ui.heading("Paste an article");
-                ui.label("Paste the article's text (Ctrl+V). The first line becomes its title.");
+                let hint = ui.label("Paste the article's text (Ctrl+V). The first line becomes its title.");
                 egui::ScrollArea::vertical()
                     .max_height(360.0)
                     .show(ui, |ui| {
@@ -234,7 +228,8 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                             egui::TextEdit::multiline(text)
                                 .desired_width(520.0)
                                 .desired_rows(12),
-                        );
+                        )
+                        .labelled_by(hint.id);
                     });
                 ui.horizontal(|ui| {
                     if ui
@@ -250,14 +245,53 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                         keep = false;
                     }
                 });
-            });
-        }
-        Dialog::Export(draft) => {
-            Modal::new(Id::unique("marginalia-export")).show(ctx, |ui| {
+            }
+            Dialog::ImportDataset(draft) => {
+                ui.heading("Import annotated dataset");
+                egui::Grid::new("import-grid").show(ui, |ui| {
+                    egui::ComboBox::new("import-format", "Format")
+                        .selected_text(draft.format.title())
+                        .show_ui(ui, |ui| {
+                            for format in crate::formats::Format::IMPORT {
+                                ui.selectable_value(&mut draft.format, format, format.title());
+                            }
+                        });
+                    ui.end_row();
+                    ui.label("Unknown labels");
+                    ui.checkbox(&mut draft.add_labels, "add them to the schema");
+                    ui.end_row();
+                    let map_label = ui.label("Map labels");
+                    ui.add(egui::TextEdit::singleline(&mut draft.map).hint_text("person=actor, place=location"))
+                        .labelled_by(map_label.id);
+                    ui.end_row();
+                });
+                let mappings = draft.mappings();
+                if let Err(bad) = &mappings {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("“{bad}” is not old=new"));
+                }
+                ui.label("Everything is checked first: on any problem nothing is imported.");
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(mappings.is_ok(), egui::Button::new("Choose files…")).clicked() {
+                        keep = false;
+                        let dialog = rfd::FileDialog::new().set_title("Import annotated dataset");
+                        let inputs = if draft.format == crate::formats::Format::Brat {
+                            dialog.pick_folders()
+                        } else {
+                            dialog.pick_files()
+                        };
+                        if let Some(inputs) = inputs {
+                            app.import_dataset(draft, &inputs);
+                        }
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            }
+            Dialog::Export(draft) => {
                 ui.heading("Export dataset");
                 egui::Grid::new("export-grid").show(ui, |ui| {
-                    ui.label("Format");
-                    egui::ComboBox::new("export-format", "")
+                    egui::ComboBox::new("export-format", "Format")
                         .selected_text(draft.format.as_str())
                         .show_ui(ui, |ui| {
                             for format in crate::formats::Format::EXPORT {
@@ -265,8 +299,7 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                             }
                         });
                     ui.end_row();
-                    ui.label("Offsets");
-                    egui::ComboBox::new("export-offsets", "")
+                    egui::ComboBox::new("export-offsets", "Offsets")
                         .selected_text(draft.offsets.as_str())
                         .show_ui(ui, |ui| {
                             for unit in crate::formats::OffsetUnit::ALL {
@@ -274,8 +307,7 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                             }
                         });
                     ui.end_row();
-                    ui.label("Documents");
-                    egui::ComboBox::new("export-status", "")
+                    egui::ComboBox::new("export-status", "Documents")
                         .selected_text(draft.status.map_or("all", crate::model::Status::as_str))
                         .show_ui(ui, |ui| {
                             ui.selectable_value(&mut draft.status, None, "all");
@@ -315,10 +347,8 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                         keep = false;
                     }
                 });
-            });
-        }
-        Dialog::Settings(draft) => {
-            Modal::new(Id::unique("marginalia-settings")).show(ctx, |ui| {
+            }
+            Dialog::Settings(draft) => {
                 match settings_ui(ui, draft) {
                     Some(true) => {
                         keep = false;
@@ -327,18 +357,17 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                     Some(false) => keep = false,
                     None => {}
                 }
-            });
-        }
-        _ => {
-            if modal.should_close()
-                && !matches!(
-                    dialog,
-                    Dialog::Unsaved(_) | Dialog::ChangedOnDisk(_) | Dialog::Recover
-                )
-            {
-                keep = false;
             }
         }
+    });
+    // Only messages close by a click outside; a question must be answered.
+    if modal.should_close()
+        && matches!(
+            dialog,
+            Dialog::Error(_) | Dialog::Shortcuts | Dialog::About | Dialog::Message(..)
+        )
+    {
+        keep = false;
     }
     if keep && app.dialog.is_none() {
         app.dialog = Some(dialog);
@@ -350,12 +379,15 @@ fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
     let mut close = None;
     ui.heading("Project settings");
     egui::Grid::new("settings-names").show(ui, |ui| {
-        ui.label("Project name");
-        ui.text_edit_singleline(&mut draft.name);
-        ui.end_row();
-        ui.label("Annotator");
-        ui.text_edit_singleline(&mut draft.annotator);
-        ui.end_row();
+        for (label, value) in [
+            ("Project name", &mut draft.name),
+            ("Annotator", &mut draft.annotator),
+        ] {
+            let label = ui.label(label);
+            ui.add(egui::TextEdit::singleline(value).desired_width(300.0))
+                .labelled_by(label.id);
+            ui.end_row();
+        }
     });
     ui.separator();
     ui.strong("Labels");
@@ -446,9 +478,13 @@ fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
     ui.strong("Link types");
     for link_type in &mut draft.schema.link_types {
         ui.horizontal(|ui| {
-            ui.add(egui::TextEdit::singleline(&mut link_type.name).desired_width(110.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut link_type.name)
+                    .desired_width(110.0)
+                    .hint_text("name"),
+            );
             ui.label(format!(
-                "{} → {}",
+                "from {} to {}",
                 link_type.from.join(", "),
                 link_type.to.join(", ")
             ));
@@ -469,7 +505,7 @@ fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
             .copied()
             .unwrap_or(0);
         ui.label(
-            RichText::new(format!("Remove the label “{name}”? This deletes its {count} span(s) in the project when you apply (undo with Edit → Undo settings change)."))
+            RichText::new(format!("Remove the label “{name}”? This deletes its {count} span(s) in the project when you apply (Edit, Undo settings change or import, brings them back)."))
                 .strong(),
         );
         ui.horizontal(|ui| {

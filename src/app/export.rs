@@ -1,12 +1,12 @@
-//! File → Export: the dataset is written on a background thread with a progress bar and
-//! a Cancel button, so a long export never freezes the window.
+//! File → Export and File → Import of datasets. Export is written on a background thread
+//! with a progress bar and a Cancel button, so a long export never freezes the window.
 
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
-use crate::formats::{self, ExportOptions, Format, Layer, OffsetUnit};
+use crate::formats::{self, ExportOptions, Format, ImportOptions, Layer, OffsetUnit};
 use crate::model::{Project, Status};
 
 /// The export dialog's choices.
@@ -41,6 +41,53 @@ impl ExportDraft {
         options.status = self.status;
         options.layer = self.layer;
         options
+    }
+}
+
+/// The import dialog's choices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportDraft {
+    /// Format of the inputs.
+    pub format: Format,
+    /// Add labels the project lacks instead of refusing them.
+    pub add_labels: bool,
+    /// `old=new` label mappings, comma-separated.
+    pub map: String,
+}
+
+impl Default for ImportDraft {
+    fn default() -> Self {
+        Self {
+            format: Format::Jsonl,
+            add_labels: false,
+            map: String::new(),
+        }
+    }
+}
+
+impl ImportDraft {
+    /// The library's options for these choices; mappings that are not `old=new` are
+    /// ignored (the dialog shows them as invalid before this is called).
+    pub fn options(&self) -> ImportOptions {
+        let mut options = ImportOptions::new(self.format);
+        options.add_labels = self.add_labels;
+        options.map = self.mappings().unwrap_or_default();
+        options
+    }
+
+    /// The label mappings, or the first entry that is not `old=new`.
+    pub fn mappings(&self) -> Result<Vec<(String, String)>, String> {
+        self.map
+            .split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(|m| match m.split_once('=') {
+                Some((old, new)) if !old.trim().is_empty() && !new.trim().is_empty() => {
+                    Ok((old.trim().to_owned(), new.trim().to_owned()))
+                }
+                _ => Err(m.to_owned()),
+            })
+            .collect()
     }
 }
 

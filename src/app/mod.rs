@@ -22,7 +22,7 @@ use egui::Ui;
 pub use article_view::{ArticleView, ViewAction, ViewInput};
 pub use commands::{Command, LABEL_HOTKEYS, Menu};
 pub use dialogs::Dialog;
-pub use export::{ExportDraft, ExportJob};
+pub use export::{ExportDraft, ExportJob, ImportDraft};
 pub use prefs::{Prefs, ThemeChoice};
 pub use recovery::Recovery;
 pub use workspace::{Origin, Selection, Workspace};
@@ -252,7 +252,7 @@ impl MarginaliaApp {
         }
         let Some(doc) = self.ws.project.documents.get(self.ws.current) else {
             ui.centered_and_justified(|ui| {
-                ui.label("This project has no documents yet: File → Import articles…, or drop .txt / .md files here.");
+                ui.label("This project has no documents yet: File, Import articles…, or drop .txt / .md files here.");
             });
             return;
         };
@@ -411,6 +411,28 @@ impl MarginaliaApp {
         }
     }
 
+    /// Imports annotated datasets as one undoable change and shows what happened.
+    pub fn import_dataset(&mut self, draft: &ImportDraft, inputs: &[PathBuf]) {
+        match self.ws.import_dataset(&draft.options(), inputs) {
+            Ok(report) => {
+                let mut text = Vec::new();
+                let _ = crate::cli::print_import_report(
+                    &report,
+                    Path::new(&self.ws.project.name),
+                    &mut text,
+                );
+                self.view = ArticleView::default();
+                self.dialog = Some(Dialog::Message(
+                    "Import finished".into(),
+                    String::from_utf8_lossy(&text).into_owned(),
+                ));
+            }
+            Err(error) => {
+                self.dialog = Some(Dialog::Error(format!("Nothing was imported.\n{error}")))
+            }
+        }
+    }
+
     /// Adds an article as a new document unless the project has its text already.
     /// Returns whether it was added.
     pub fn add_article(
@@ -482,6 +504,7 @@ impl MarginaliaApp {
                     self.import_articles(&paths);
                 }
             }
+            ImportDataset => self.dialog = Some(Dialog::ImportDataset(ImportDraft::default())),
             PasteArticle => self.dialog = Some(Dialog::Paste(String::new())),
             Export => {
                 if self.export_job.is_none() {
@@ -562,9 +585,9 @@ impl MarginaliaApp {
             ZoomReset => self.prefs.font_size = Prefs::default().font_size,
             ProjectSettings => self.dialog = Some(Dialog::settings(&self.ws)),
             UndoSettings => {
-                if self.ws.undo_settings() {
+                if self.ws.undo_project_change() {
                     self.view = ArticleView::default();
-                    self.status_message = Some("Settings change undone.".into());
+                    self.status_message = Some("Project change undone.".into());
                 }
             }
             Shortcuts => {

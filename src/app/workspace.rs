@@ -56,8 +56,9 @@ pub struct Workspace {
     pub selected_span: Option<SpanId>,
     /// One history per document, in document order.
     histories: Vec<History>,
-    /// The project as it was before each applied settings change, newest last.
-    settings_undo: Vec<Project>,
+    /// The project as it was before each project-wide change (settings, a dataset
+    /// import), newest last.
+    project_undo: Vec<Project>,
     /// Bumped on every change; compared with `saved_generation` for the unsaved mark.
     generation: u64,
     saved_generation: u64,
@@ -75,7 +76,7 @@ impl Workspace {
             selection: None,
             selected_span: None,
             histories,
-            settings_undo: Vec::new(),
+            project_undo: Vec::new(),
             generation: 0,
             saved_generation: 0,
         }
@@ -290,7 +291,7 @@ impl Workspace {
         schema: crate::model::Schema,
         renames: &[(String, String)],
     ) -> usize {
-        self.settings_undo.push(self.project.clone());
+        self.project_undo.push(self.project.clone());
         self.project.name = name;
         self.project.annotator = annotator;
         let removed = self.project.replace_schema(schema, renames);
@@ -298,15 +299,34 @@ impl Workspace {
         removed
     }
 
-    /// Whether a settings change can be undone.
-    pub fn can_undo_settings(&self) -> bool {
-        !self.settings_undo.is_empty()
+    /// Imports a dataset (documents, spans, links, perhaps new labels) as one project-wide
+    /// change, undone by [`Self::undo_project_change`]. On any problem nothing changes.
+    pub fn import_dataset(
+        &mut self,
+        options: &crate::formats::ImportOptions,
+        inputs: &[PathBuf],
+    ) -> Result<crate::formats::ImportReport, crate::formats::FormatError> {
+        let mut project = self.project.clone();
+        let report = crate::formats::import(&mut project, options, inputs)?;
+        let first_new = self.project.documents.len();
+        self.project_undo
+            .push(std::mem::replace(&mut self.project, project));
+        self.histories
+            .resize(self.project.documents.len(), History::default());
+        self.after_change();
+        self.show_document(first_new.min(self.project.documents.len().saturating_sub(1)));
+        Ok(report)
     }
 
-    /// Undoes the newest settings change. Annotation edits made since then are undone
-    /// with it, because they were made under the newer schema.
-    pub fn undo_settings(&mut self) -> bool {
-        let Some(project) = self.settings_undo.pop() else {
+    /// Whether a project-wide change (settings, import) can be undone.
+    pub fn can_undo_project_change(&self) -> bool {
+        !self.project_undo.is_empty()
+    }
+
+    /// Undoes the newest project-wide change. Annotation edits made since then are
+    /// undone with it, because they were made on the changed project.
+    pub fn undo_project_change(&mut self) -> bool {
+        let Some(project) = self.project_undo.pop() else {
             return false;
         };
         self.project = project;
