@@ -378,17 +378,16 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
 fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
     let mut close = None;
     ui.heading("Project settings");
-    egui::Grid::new("settings-names").show(ui, |ui| {
-        for (label, value) in [
-            ("Project name", &mut draft.name),
-            ("Annotator", &mut draft.annotator),
-        ] {
-            let label = ui.label(label);
+    for (label, value) in [
+        ("Project name", &mut draft.name),
+        ("Annotator", &mut draft.annotator),
+    ] {
+        ui.horizontal(|ui| {
+            let label = ui.add_sized([90.0, 20.0], egui::Label::new(label));
             ui.add(egui::TextEdit::singleline(value).desired_width(300.0))
                 .labelled_by(label.id);
-            ui.end_row();
-        }
-    });
+        });
+    }
     ui.separator();
     ui.strong("Labels");
     let mut swap: Option<(usize, usize)> = None;
