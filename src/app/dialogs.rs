@@ -7,7 +7,7 @@ use egui::{Context, Id, Modal, RichText};
 
 use super::MarginaliaApp;
 use super::commands::{Command, Menu};
-use super::workspace::{Origin, Workspace};
+use super::workspace::Workspace;
 use crate::model::{Label, Rgb, Schema};
 use crate::store::SaveMode;
 
@@ -154,18 +154,7 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                 ui.horizontal(|ui| {
                     if ui.button("Restore").clicked() {
                         keep = false;
-                        if let Some(path) = app.recovery_path() {
-                            match Workspace::open(&path) {
-                                Ok(mut ws) => {
-                                    ws.origin = Origin::Unsaved;
-                                    ws.touch();
-                                    app.ws = ws;
-                                    app.view = Default::default();
-                                    app.status_message = Some("Restored the recovery copy: save it under a name.".into());
-                                }
-                                Err(error) => app.dialog = Some(Dialog::Error(error.to_string())),
-                            }
-                        }
+                        app.restore_recovery();
                     }
                     if ui.button("Discard it").clicked() {
                         keep = false;

@@ -620,9 +620,17 @@ impl MarginaliaApp {
         });
     }
 
-    /// The recovery copy from an earlier run, if any.
-    pub fn recovery_path(&self) -> Option<PathBuf> {
-        self.recovery.existing().cloned()
+    /// Opens the recovery copy from an earlier run in place of the current project.
+    pub fn restore_recovery(&mut self) {
+        match self.recovery.restore() {
+            Some(Ok(ws)) => {
+                self.ws = ws;
+                self.view = ArticleView::default();
+                self.status_message = Some("Restored the unsaved work: save it to keep it.".into());
+            }
+            Some(Err(error)) => self.dialog = Some(Dialog::Error(error.to_string())),
+            None => {}
+        }
     }
 
     /// Deletes the recovery copy.

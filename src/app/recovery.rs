@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::workspace::Workspace;
+use super::workspace::{Origin, Workspace};
 use crate::store::{self, SaveMode};
 
 /// How often a recovery copy is written while there are unsaved changes.
@@ -17,6 +17,7 @@ pub const INTERVAL: Duration = Duration::from_secs(30);
 pub struct Recovery {
     /// Where the copy goes; `None` when there is no place for it (tests).
     path: Option<PathBuf>,
+    interval: Duration,
     last_write: Instant,
     writing: Arc<AtomicBool>,
 }
@@ -24,11 +25,45 @@ pub struct Recovery {
 impl Recovery {
     /// Recovery copies in `dir` (eframe's storage folder).
     pub fn in_dir(dir: Option<PathBuf>) -> Self {
+        Self::every(dir, INTERVAL)
+    }
+
+    /// Recovery copies in `dir`, written every `interval` while changes are unsaved.
+    pub fn every(dir: Option<PathBuf>, interval: Duration) -> Self {
         Self {
             path: dir.map(|d| d.join("recovery.ron")),
+            interval,
             last_write: Instant::now(),
             writing: Arc::default(),
         }
+    }
+
+    /// Beside the copy: the path of the project file it belongs to, if it has one.
+    fn origin_path(copy: &std::path::Path) -> PathBuf {
+        copy.with_extension("origin")
+    }
+
+    /// Whether a copy is being written right now.
+    pub fn is_writing(&self) -> bool {
+        self.writing.load(Ordering::Acquire)
+    }
+
+    /// The waiting copy as a workspace with unsaved changes, saving to the file it was
+    /// a copy of (or asking for one).
+    pub fn restore(&self) -> Option<Result<Workspace, store::LoadError>> {
+        let copy = self.existing()?;
+        Some(Workspace::open(copy).map(|mut ws| {
+            ws.origin = std::fs::read_to_string(Self::origin_path(copy))
+                .ok()
+                .filter(|p| !p.trim().is_empty())
+                .map_or(Origin::Unsaved, |p| {
+                    Origin::File(PathBuf::from(p.trim_end_matches('\n')))
+                });
+            // The file on disk is older than the copy: saving replaces it (keeping a .bak).
+            ws.stamp = None;
+            ws.touch();
+            ws
+        }))
     }
 
     /// No recovery copies at all.
@@ -51,13 +86,17 @@ impl Recovery {
     pub fn tick(&mut self, ws: &Workspace) {
         let Some(path) = &self.path else { return };
         if !ws.is_dirty()
-            || self.last_write.elapsed() < INTERVAL
+            || self.last_write.elapsed() < self.interval
             || self.writing.load(Ordering::Acquire)
         {
             return;
         }
         self.last_write = Instant::now();
         let project = ws.project.clone();
+        let origin = ws
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         let path = path.clone();
         let writing = self.writing.clone();
         writing.store(true, Ordering::Release);
@@ -66,6 +105,7 @@ impl Recovery {
                 let _ = std::fs::create_dir_all(dir);
             }
             // A failed recovery write must not disturb the user; the next tick retries.
+            let _ = std::fs::write(Self::origin_path(&path), origin);
             let _ = store::save(&project, &path, None, SaveMode::Force);
             writing.store(false, Ordering::Release);
         });
@@ -76,7 +116,47 @@ impl Recovery {
         if let Some(path) = &self.path {
             let _ = std::fs::remove_file(path);
             let _ = std::fs::remove_file(store::backup_path(path));
+            let _ = std::fs::remove_file(Self::origin_path(path));
         }
         self.last_write = Instant::now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, Project};
+
+    #[test]
+    fn a_copy_written_in_the_background_restores_with_its_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut project = Project::new("p", "me");
+        project
+            .documents
+            .push(Document::new("d", "D", "Kyiv said yes."));
+        let file = dir.path().join("work.ron");
+        let mut ws = Workspace::new(project, Origin::File(file.clone()), None);
+        ws.touch();
+        let mut recovery = Recovery::every(Some(dir.path().join("state")), Duration::ZERO);
+        assert!(recovery.restore().is_none());
+        recovery.tick(&ws);
+        while recovery.is_writing() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let restored = recovery.restore().expect("a copy").expect("it loads");
+        assert_eq!(restored.project, ws.project);
+        assert_eq!(restored.origin, Origin::File(file));
+        assert!(restored.is_dirty(), "a restored copy still has to be saved");
+        recovery.clear();
+        assert!(!recovery.exists());
+    }
+
+    #[test]
+    fn nothing_is_written_without_unsaved_changes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = Workspace::new(Project::new("p", "me"), Origin::Unsaved, None);
+        let mut recovery = Recovery::every(Some(dir.path().to_path_buf()), Duration::ZERO);
+        recovery.tick(&ws);
+        assert!(!recovery.is_writing() && !recovery.exists());
     }
 }
