@@ -517,3 +517,70 @@ fn renaming_a_label_in_settings_renames_every_span_and_undoes() {
     harness.run();
     assert_eq!(harness.state().ws.project.count_label("actor"), actors);
 }
+
+#[test]
+fn shift_click_extends_the_selection_to_whole_words() {
+    let mut harness = sample_app();
+    let (start, end) = find(&harness, "Steve Witkoff");
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: start,
+        focus: start + 5,
+    });
+    let at = screen_pos(&harness, end - 2) + Vec2::new(1.0, 0.0);
+    harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    harness.hover_at(at);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::SHIFT,
+        });
+        harness.run();
+    }
+    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+    assert_eq!(
+        harness.state().ws.selection.map(|s| s.range()),
+        Some((start, end))
+    );
+}
+
+#[test]
+fn shift_click_extends_a_selected_span_range_backwards() {
+    let mut harness = sample_app();
+    let (start, end) = find(&harness, "Steve Witkoff");
+    let witkoff = (start + "Steve ".len(), end);
+    let id = span_at(&harness, witkoff, "actor").unwrap_or_else(|| {
+        let ws = &mut harness.state_mut().ws;
+        ws.selection = Some(Selection {
+            anchor: witkoff.0,
+            focus: witkoff.1,
+        });
+        ws.label("actor").expect("label");
+        ws.selected_span.expect("new span selected")
+    });
+    harness.state_mut().ws.selection = None;
+    harness.state_mut().ws.selected_span = Some(id);
+    harness.run();
+    let at = screen_pos(&harness, start + 1) + Vec2::new(1.0, 0.0);
+    harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    harness.hover_at(at);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::SHIFT,
+        });
+        harness.run();
+    }
+    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+    assert_eq!(
+        harness.state().ws.selection.map(|s| s.range()),
+        Some((start, end))
+    );
+}

@@ -302,26 +302,23 @@ impl MarginaliaApp {
                 }
             }
             ViewAction::ExtendTo(offset) => {
-                let anchor = match (
+                // Grow what is selected (the text selection, else the selected span's
+                // range) to take in the clicked point, then snap to words.
+                let (start, end) = match (
                     self.ws.selection,
                     self.ws.selected_span.and_then(|id| doc.span(id)),
                 ) {
-                    (Some(selection), _) => selection.range().0.min(offset),
-                    (None, Some(span)) => span.start.min(offset),
-                    (None, None) => offset,
+                    (Some(selection), _) => selection.range(),
+                    (None, Some(span)) => (span.start, span.end),
+                    (None, None) => (offset, offset),
                 };
-                let current_end = self.ws.selection.map_or(anchor, |s| s.range().1);
-                let end = offset.max(current_end).max(anchor);
                 let snapped = words::snap_to_words(
                     doc.text(),
                     doc.index(),
-                    anchor,
-                    if offset < anchor { anchor } else { end },
+                    start.min(offset),
+                    end.max(offset),
                 );
-                self.ws.selection = snapped.map(|(a, f)| Selection {
-                    anchor: a,
-                    focus: f,
-                });
+                self.ws.selection = snapped.map(|(anchor, focus)| Selection { anchor, focus });
                 self.ws.selected_span = None;
             }
             ViewAction::SelectSpan(id) => {
