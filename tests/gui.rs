@@ -584,3 +584,47 @@ fn shift_click_extends_a_selected_span_range_backwards() {
         Some((start, end))
     );
 }
+
+#[test]
+fn saving_over_a_file_changed_on_disk_asks_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shared.ron");
+    let mut harness = sample_app();
+    harness.state_mut().save_to(&path);
+    // A colleague's change arrives (a git pull) while the file is open here.
+    let theirs = std::fs::read_to_string(&path)
+        .expect("read")
+        .replace("annotator: \"sample\"", "annotator: \"bob\"");
+    std::fs::write(&path, &theirs).expect("write");
+    let range = find(&harness, "Kremlin");
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: range.0,
+        focus: range.1,
+    });
+    harness.key_press(Key::Num3);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert!(matches!(
+        harness.state().dialog,
+        Some(Dialog::ChangedOnDisk(_))
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        theirs,
+        "nothing written yet"
+    );
+    harness.get_by_label("Overwrite").click();
+    harness.run();
+    assert!(!harness.state().ws.is_dirty());
+    assert_eq!(
+        marginalia::store::load(&path).expect("loads").project,
+        harness.state().ws.project
+    );
+    let backup = marginalia::store::backup_path(&path);
+    assert_eq!(
+        std::fs::read_to_string(backup).expect("backup"),
+        theirs,
+        "their version kept as .bak"
+    );
+}
