@@ -9,7 +9,6 @@ use super::MarginaliaApp;
 use super::commands::{Command, Menu};
 use super::workspace::Workspace;
 use crate::model::{Label, Rgb, Schema};
-use crate::store::SaveMode;
 
 /// What to do once unsaved changes are dealt with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,12 +91,38 @@ impl Dialog {
     }
 }
 
-/// Shows the open dialog, if any, and acts on its buttons.
-pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
-    let Some(mut dialog) = app.dialog.take() else {
-        return;
-    };
+/// What the user answered in a dialog or picked in a menu that names a file. Widgets
+/// only report it; the app acts on it after the frame ([`MarginaliaApp::answer`]), the
+/// one place where file dialogs, loading and saving happen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// Save, then do what was waiting.
+    SaveThen(Then),
+    /// Discard the unsaved changes and do what was waiting.
+    Proceed(Then),
+    /// Save over the file that changed on disk.
+    Overwrite,
+    /// Open the recovery copy.
+    RestoreRecovery,
+    /// Delete the recovery copy.
+    DiscardRecovery,
+    /// Add a pasted article.
+    AddArticle(crate::formats::Article),
+    /// Pick files and import them as a dataset.
+    ImportDataset(super::ImportDraft),
+    /// Pick where to and export.
+    Export(super::ExportDraft),
+    /// Apply the settings.
+    ApplySettings(Box<SettingsDraft>),
+    /// Open this project (after asking about unsaved changes).
+    Open(PathBuf),
+}
+
+/// Shows the open dialog, if any, and returns the user's answer when there is one.
+pub fn show(app: &mut MarginaliaApp, ctx: &Context) -> Option<Answer> {
+    let mut dialog = app.dialog.take()?;
     let mut keep = true;
+    let mut answer = None;
     let modal = Modal::new(Id::unique("marginalia-dialog")).show(ctx, |ui| {
         ui.set_max_width(560.0);
         match &mut dialog {
@@ -106,15 +131,10 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                 ui.label(format!("“{}” has changes that are not saved.", app.ws.project.name));
                 ui.horizontal(|ui| {
                     if ui.button("Save").clicked() {
-                        keep = false;
-                        app.save(SaveMode::Safe);
-                        if !app.ws.is_dirty() {
-                            app.proceed(then.clone());
-                        }
+                        answer = Some(Answer::SaveThen(then.clone()));
                     }
                     if ui.button("Discard").clicked() {
-                        keep = false;
-                        app.proceed(then.clone());
+                        answer = Some(Answer::Proceed(then.clone()));
                     }
                     if ui.button("Cancel").clicked() {
                         keep = false;
@@ -140,8 +160,7 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                 ));
                 ui.horizontal(|ui| {
                     if ui.button("Overwrite").clicked() {
-                        keep = false;
-                        app.save(SaveMode::Force);
+                        answer = Some(Answer::Overwrite);
                     }
                     if ui.button("Cancel").clicked() {
                         keep = false;
@@ -153,12 +172,10 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                 ui.label("Marginalia did not close cleanly last time. A recovery copy of the unsaved work is available.");
                 ui.horizontal(|ui| {
                     if ui.button("Restore").clicked() {
-                        keep = false;
-                        app.restore_recovery();
+                        answer = Some(Answer::RestoreRecovery);
                     }
                     if ui.button("Discard it").clicked() {
-                        keep = false;
-                        app.discard_recovery();
+                        answer = Some(Answer::DiscardRecovery);
                     }
                 });
             }
@@ -225,10 +242,8 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                         .add_enabled(!text.trim().is_empty(), egui::Button::new("Add article"))
                         .clicked()
                     {
-                        keep = false;
-                        if let Some(article) = crate::formats::article_from_text(text.clone()) {
-                            app.add_article(article, None);
-                        }
+                        answer = crate::formats::article_from_text(text.clone()).map(Answer::AddArticle);
+                        keep = answer.is_none();
                     }
                     if ui.button("Cancel").clicked() {
                         keep = false;
@@ -261,16 +276,7 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                 ui.label("Everything is checked first: on any problem nothing is imported.");
                 ui.horizontal(|ui| {
                     if ui.add_enabled(mappings.is_ok(), egui::Button::new("Choose files…")).clicked() {
-                        keep = false;
-                        let dialog = rfd::FileDialog::new().set_title("Import annotated dataset");
-                        let inputs = if draft.format == crate::formats::Format::Brat {
-                            dialog.pick_folders()
-                        } else {
-                            dialog.pick_files()
-                        };
-                        if let Some(inputs) = inputs {
-                            app.import_dataset(draft, &inputs);
-                        }
+                        answer = Some(Answer::ImportDataset(draft.clone()));
                     }
                     if ui.button("Cancel").clicked() {
                         keep = false;
@@ -328,9 +334,7 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
                 });
                 ui.horizontal(|ui| {
                     if ui.button("Export…").clicked() {
-                        keep = false;
-                        let draft = draft.clone();
-                        app.start_export(ctx, &draft);
+                        answer = Some(Answer::Export(draft.clone()));
                     }
                     if ui.button("Cancel").clicked() {
                         keep = false;
@@ -339,10 +343,7 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
             }
             Dialog::Settings(draft) => {
                 match settings_ui(ui, draft) {
-                    Some(true) => {
-                        keep = false;
-                        app.apply_settings(draft);
-                    }
+                    Some(true) => answer = Some(Answer::ApplySettings(draft.clone())),
                     Some(false) => keep = false,
                     None => {}
                 }
@@ -358,9 +359,10 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) {
     {
         keep = false;
     }
-    if keep && app.dialog.is_none() {
+    if keep && answer.is_none() && app.dialog.is_none() {
         app.dialog = Some(dialog);
     }
+    answer
 }
 
 /// The settings form. `Some(true)` when the user applies it, `Some(false)` on Cancel.

@@ -21,7 +21,7 @@ use egui::Ui;
 
 pub use article_view::{ArticleView, ViewAction, ViewInput};
 pub use commands::{Command, LABEL_HOTKEYS, Menu};
-pub use dialogs::Dialog;
+pub use dialogs::{Answer, Dialog};
 pub use export::{ExportDraft, ExportJob, ImportDraft};
 pub use prefs::{Prefs, ThemeChoice};
 pub use recovery::Recovery;
@@ -125,6 +125,8 @@ pub struct MarginaliaApp {
     pub status_message: Option<String>,
     /// Commands queued this frame.
     queued: Vec<Command>,
+    /// Dialog answers and file picks queued this frame.
+    answers: Vec<dialogs::Answer>,
     /// Labels queued this frame (a hotkey or a palette click).
     queued_label: Option<String>,
     /// Give the note field focus on the next frame.
@@ -170,6 +172,7 @@ impl MarginaliaApp {
             dialog,
             status_message: None,
             queued: Vec::new(),
+            answers: Vec::new(),
             queued_label: None,
             focus_note: false,
             recovery,
@@ -187,6 +190,11 @@ impl MarginaliaApp {
     /// Queues a command to run after this frame's panels.
     pub fn queue(&mut self, command: Command) {
         self.queued.push(command);
+    }
+
+    /// Queues an answer (from a dialog or a menu) to act on after this frame's panels.
+    pub fn queue_answer(&mut self, answer: dialogs::Answer) {
+        self.answers.push(answer);
     }
 
     /// Queues labelling the selection (or relabelling the selected span) with `label`.
@@ -211,7 +219,9 @@ impl MarginaliaApp {
         panels::documents_ui(self, ui);
         panels::side_panel_ui(self, ui);
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
-        dialogs::show(self, &ctx);
+        if let Some(answer) = dialogs::show(self, &ctx) {
+            self.answers.push(answer);
+        }
 
         if let Some(label) = self.queued_label.take() {
             let result = self.ws.label(&label);
@@ -219,6 +229,9 @@ impl MarginaliaApp {
         }
         for command in std::mem::take(&mut self.queued) {
             self.run_command(&ctx, command);
+        }
+        for answer in std::mem::take(&mut self.answers) {
+            self.answer(&ctx, answer);
         }
         self.poll_export();
         self.handle_close(&ctx);
@@ -617,6 +630,40 @@ impl MarginaliaApp {
         });
     }
 
+    /// Acts on what the user answered in a dialog.
+    pub fn answer(&mut self, ctx: &egui::Context, answer: dialogs::Answer) {
+        use dialogs::Answer;
+        match answer {
+            Answer::SaveThen(then) => {
+                self.save(SaveMode::Safe);
+                if !self.ws.is_dirty() {
+                    self.proceed(then);
+                }
+            }
+            Answer::Proceed(then) => self.proceed(then),
+            Answer::Overwrite => self.save(SaveMode::Force),
+            Answer::RestoreRecovery => self.restore_recovery(),
+            Answer::DiscardRecovery => self.recovery.clear(),
+            Answer::AddArticle(article) => {
+                self.add_article(article, None);
+            }
+            Answer::ImportDataset(draft) => {
+                let dialog = rfd::FileDialog::new().set_title("Import annotated dataset");
+                let inputs = if draft.format == crate::formats::Format::Brat {
+                    dialog.pick_folders()
+                } else {
+                    dialog.pick_files()
+                };
+                if let Some(inputs) = inputs {
+                    self.import_dataset(&draft, &inputs);
+                }
+            }
+            Answer::Export(draft) => self.start_export(ctx, &draft),
+            Answer::ApplySettings(draft) => self.apply_settings(&draft),
+            Answer::Open(path) => self.confirm_discard(dialogs::Then::OpenPath(path)),
+        }
+    }
+
     /// Opens the recovery copy from an earlier run in place of the current project.
     pub fn restore_recovery(&mut self) {
         match self.recovery.restore() {
@@ -628,11 +675,6 @@ impl MarginaliaApp {
             Some(Err(error)) => self.dialog = Some(Dialog::Error(error.to_string())),
             None => {}
         }
-    }
-
-    /// Deletes the recovery copy.
-    pub fn discard_recovery(&mut self) {
-        self.recovery.clear();
     }
 
     /// Asks where to export to and starts the export on a background thread.

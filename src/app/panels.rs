@@ -67,12 +67,7 @@ fn recent_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     ui.menu_button("Recent projects", |ui| {
         for path in app.prefs.recent.clone() {
             if ui.button(path.display().to_string()).clicked() {
-                app.dialog = None;
-                if app.ws.is_dirty() {
-                    app.dialog = Some(super::Dialog::Unsaved(super::dialogs::Then::OpenPath(path)));
-                } else {
-                    app.open(&path);
-                }
+                app.queue_answer(super::Answer::Open(path));
                 ui.close();
             }
         }
