@@ -56,6 +56,34 @@ fn drag_over(harness: &mut Harness<'_, MarginaliaApp>, start: usize, end: usize)
     harness.run();
 }
 
+/// Selects `range` (code points) and presses `key`, as after a drag.
+fn select_and_press(harness: &mut Harness<'_, MarginaliaApp>, range: (usize, usize), key: Key) {
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: range.0,
+        focus: range.1,
+    });
+    harness.key_press(key);
+    harness.run();
+}
+
+/// A click at `at` with Shift held.
+fn shift_click(harness: &mut Harness<'_, MarginaliaApp>, at: Pos2) {
+    harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    harness.hover_at(at);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::SHIFT,
+        });
+        harness.run();
+    }
+    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+}
+
 fn span_at(
     harness: &Harness<'_, MarginaliaApp>,
     range: (usize, usize),
@@ -101,12 +129,7 @@ fn drag_over_a_name_and_press_4_makes_an_actor_span() {
 fn relabel_delete_undo_redo() {
     let mut harness = sample_app();
     let range = find(&harness, "Jared Kushner");
-    harness.state_mut().ws.selection = Some(Selection {
-        anchor: range.0,
-        focus: range.1,
-    });
-    harness.key_press(Key::Num1);
-    harness.run();
+    select_and_press(&mut harness, range, Key::Num1);
     let id = span_at(&harness, range, "claim").expect("claim span");
     assert_eq!(harness.state().ws.selected_span, Some(id));
 
@@ -150,12 +173,7 @@ fn save_then_reload_gives_the_same_project() {
     let path = dir.path().join("mine.ron");
     let mut harness = sample_app();
     let range = find(&harness, "Rustem Umerov");
-    harness.state_mut().ws.selection = Some(Selection {
-        anchor: range.0,
-        focus: range.1,
-    });
-    harness.key_press(Key::Num2);
-    harness.run();
+    select_and_press(&mut harness, range, Key::Num2);
     harness.state_mut().save_to(&path);
     assert!(!harness.state().ws.is_dirty());
     assert_eq!(harness.state().ws.origin, Origin::File(path.clone()));
@@ -175,12 +193,7 @@ fn save_then_reload_gives_the_same_project() {
 fn unsaved_changes_prompt_on_close_and_cancel_keeps_the_work() {
     let mut harness = sample_app();
     let range = find(&harness, "Dmitry Peskov");
-    harness.state_mut().ws.selection = Some(Selection {
-        anchor: range.0,
-        focus: range.1,
-    });
-    harness.key_press(Key::Num4);
-    harness.run();
+    select_and_press(&mut harness, range, Key::Num4);
     assert!(harness.state().ws.is_dirty());
 
     harness.event(egui::Event::WindowFocused(true));
@@ -271,12 +284,7 @@ fn single_key_shortcuts_do_not_fire_while_typing() {
         .focus();
     harness.run();
     let range = find(&harness, "Kremlin");
-    harness.state_mut().ws.selection = Some(Selection {
-        anchor: range.0,
-        focus: range.1,
-    });
-    harness.key_press(Key::Num1);
-    harness.run();
+    select_and_press(&mut harness, range, Key::Num1);
     assert_eq!(
         harness.state().ws.document().expect("doc").spans().len(),
         before
@@ -304,12 +312,7 @@ fn opening_a_broken_file_shows_an_error_and_the_app_still_works() {
     assert!(harness.state().dialog.is_none());
     // The sample is still open and still editable.
     let range = find(&harness, "Yuri Ushakov");
-    harness.state_mut().ws.selection = Some(Selection {
-        anchor: range.0,
-        focus: range.1,
-    });
-    harness.key_press(Key::Num4);
-    harness.run();
+    select_and_press(&mut harness, range, Key::Num4);
     assert!(span_at(&harness, range, "actor").is_some());
 }
 
@@ -527,20 +530,7 @@ fn shift_click_extends_the_selection_to_whole_words() {
         focus: start + 5,
     });
     let at = screen_pos(&harness, end - 2) + Vec2::new(1.0, 0.0);
-    harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
-    harness.hover_at(at);
-    harness.run();
-    for pressed in [true, false] {
-        harness.event(egui::Event::PointerButton {
-            pos: at,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::SHIFT,
-        });
-        harness.run();
-    }
-    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
-    harness.run();
+    shift_click(&mut harness, at);
     assert_eq!(
         harness.state().ws.selection.map(|s| s.range()),
         Some((start, end))
@@ -565,20 +555,7 @@ fn shift_click_extends_a_selected_span_range_backwards() {
     harness.state_mut().ws.selected_span = Some(id);
     harness.run();
     let at = screen_pos(&harness, start + 1) + Vec2::new(1.0, 0.0);
-    harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
-    harness.hover_at(at);
-    harness.run();
-    for pressed in [true, false] {
-        harness.event(egui::Event::PointerButton {
-            pos: at,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::SHIFT,
-        });
-        harness.run();
-    }
-    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
-    harness.run();
+    shift_click(&mut harness, at);
     assert_eq!(
         harness.state().ws.selection.map(|s| s.range()),
         Some((start, end))
@@ -597,12 +574,7 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
         .replace("annotator: \"sample\"", "annotator: \"bob\"");
     std::fs::write(&path, &theirs).expect("write");
     let range = find(&harness, "Kremlin");
-    harness.state_mut().ws.selection = Some(Selection {
-        anchor: range.0,
-        focus: range.1,
-    });
-    harness.key_press(Key::Num3);
-    harness.run();
+    select_and_press(&mut harness, range, Key::Num3);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run();
     assert!(matches!(

@@ -151,26 +151,26 @@ impl Workspace {
 
     /// Undoes the current document's newest edit. `Ok(false)` if there was none.
     pub fn undo(&mut self) -> Result<bool, EditError> {
-        let Some(doc) = self.project.documents.get_mut(self.current) else {
-            return Ok(false);
-        };
-        let undone = self.histories[self.current].undo(doc, &self.project.schema)?;
-        if undone {
-            self.after_change();
-        }
-        Ok(undone)
+        self.step_history(History::undo)
     }
 
     /// Redoes the current document's newest undone edit. `Ok(false)` if there was none.
     pub fn redo(&mut self) -> Result<bool, EditError> {
+        self.step_history(History::redo)
+    }
+
+    fn step_history(
+        &mut self,
+        step: fn(&mut History, &mut Document, &crate::model::Schema) -> Result<bool, EditError>,
+    ) -> Result<bool, EditError> {
         let Some(doc) = self.project.documents.get_mut(self.current) else {
             return Ok(false);
         };
-        let redone = self.histories[self.current].redo(doc, &self.project.schema)?;
-        if redone {
+        let stepped = step(&mut self.histories[self.current], doc, &self.project.schema)?;
+        if stepped {
             self.after_change();
         }
-        Ok(redone)
+        Ok(stepped)
     }
 
     fn after_change(&mut self) {
