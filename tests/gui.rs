@@ -600,3 +600,23 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
         "their version kept as .bak"
     );
 }
+
+#[test]
+fn ctrl_plus_and_minus_size_the_article_text_only() {
+    let mut harness = sample_app();
+    let size = harness.state().prefs.font_size;
+    let zoom = harness.ctx.zoom_factor();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Plus);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+    harness.run();
+    assert_eq!(harness.state().prefs.font_size, size + 2.0);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
+    harness.run();
+    assert_eq!(harness.state().prefs.font_size, size + 1.0);
+    assert_eq!(
+        harness.ctx.zoom_factor(),
+        zoom,
+        "the interface itself is not zoomed"
+    );
+}
