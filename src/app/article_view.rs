@@ -22,6 +22,10 @@ use crate::model::{Document, Schema, SpanId, words};
 const LANE_STEP: f32 = 3.0;
 /// Underline lanes drawn at most; deeper nesting shares the last lane.
 const MAX_LANES: usize = 4;
+/// Laid-out text kept, in code points (a galley takes about 200 bytes a character):
+/// beyond this, the galleys farthest from the viewport are dropped (their exact heights
+/// are kept), so scrolling through a 10 MB article does not keep gigabytes of galleys.
+const GALLEY_BUDGET_CHARS: usize = 400_000;
 
 /// One paragraph: a line of the text without its line ending, in code points.
 #[derive(Clone, Copy, Debug)]
@@ -73,6 +77,9 @@ pub struct ArticleView {
     text_digest: String,
     paragraphs: Vec<Paragraph>,
     galleys: Vec<Option<Arc<Galley>>>,
+    /// The paragraphs that have a galley, and their code points in total.
+    resident: Vec<usize>,
+    resident_chars: usize,
     /// Heights with paragraph spacing: estimated until laid out, then exact.
     heights: Vec<f32>,
     /// `tops[i]` is the top of paragraph `i` in content coordinates; one more entry for
@@ -102,9 +109,46 @@ impl ArticleView {
         self.scroll_to = Some(offset);
     }
 
-    /// Number of paragraphs laid out so far (for tests and the benchmark).
+    /// Number of paragraphs whose layout the view holds now (for tests and the
+    /// benchmark); galleys far from the viewport are dropped beyond a memory budget.
     pub fn laid_out_count(&self) -> usize {
-        self.galleys.iter().filter(|g| g.is_some()).count()
+        self.resident.len()
+    }
+
+    fn drop_galleys(&mut self) {
+        self.galleys.iter_mut().for_each(|g| *g = None);
+        self.resident.clear();
+        self.resident_chars = 0;
+    }
+
+    /// Drops the galleys farthest from the paragraphs in `keep` once they hold more than
+    /// [`GALLEY_BUDGET_CHARS`], down to half of it (the paragraphs in `keep` always stay).
+    fn evict_far_galleys(&mut self, keep: std::ops::Range<usize>) {
+        if self.resident_chars <= GALLEY_BUDGET_CHARS {
+            return;
+        }
+        let distance = |i: usize| {
+            if i < keep.start {
+                keep.start - i
+            } else {
+                i.saturating_sub(keep.end.saturating_sub(1))
+            }
+        };
+        let mut resident = std::mem::take(&mut self.resident);
+        resident.sort_unstable_by_key(|&i| distance(i));
+        let mut kept_chars = 0;
+        resident.retain(|&i| {
+            let chars = self.paragraphs[i].char_end - self.paragraphs[i].char_start + 1;
+            if keep.contains(&i) || kept_chars + chars <= GALLEY_BUDGET_CHARS / 2 {
+                kept_chars += chars;
+                true
+            } else {
+                self.galleys[i] = None;
+                false
+            }
+        });
+        self.resident = resident;
+        self.resident_chars = kept_chars;
     }
 
     fn prepare_text(&mut self, doc: &Document) {
@@ -137,6 +181,8 @@ impl ArticleView {
             });
         }
         self.galleys = vec![None; self.paragraphs.len()];
+        self.resident.clear();
+        self.resident_chars = 0;
         self.heights = vec![0.0; self.paragraphs.len()];
         self.layout_key = (0, 0);
         self.spans_revision = None;
@@ -148,7 +194,7 @@ impl ArticleView {
             return;
         }
         self.layout_key = key;
-        self.galleys.iter_mut().for_each(|g| *g = None);
+        self.drop_galleys();
         // Estimate heights from the length of each paragraph until it is laid out.
         let chars_per_row = (wrap_width / (font_size * 0.5)).max(10.0);
         let row_height = row_height(font_size);
@@ -239,6 +285,8 @@ impl ArticleView {
             self.tops_dirty = true;
         }
         self.galleys[index] = Some(galley.clone());
+        self.resident.push(index);
+        self.resident_chars += p.char_end - p.char_start + 1;
         galley
     }
 
@@ -291,6 +339,7 @@ impl ArticleView {
                 for index in visible.clone() {
                     self.galley(ui, doc, index, font_size, wrap_width);
                 }
+                self.evict_far_galleys(visible.clone());
                 self.update_tops();
 
                 let view_rect = Rect::from_min_size(pos2(left, top), Vec2::new(wrap_width, total));
@@ -305,6 +354,8 @@ impl ArticleView {
 
                 let mut hovered_span: Option<usize> = None;
                 let pointer = response.hover_pos();
+                // Looked up once, not once a paragraph: `Document::span` is a linear search.
+                let selected_span = input.selected_span.and_then(|id| doc.span(id));
                 for index in visible {
                     let Some(galley) = self.galleys[index].clone() else {
                         continue;
@@ -353,7 +404,7 @@ impl ArticleView {
                             painter.rect_filled(text_rect(rect, font_size), 0.0, selection_color);
                         }
                     }
-                    if let Some(span) = input.selected_span.and_then(|id| doc.span(id)) {
+                    if let Some(span) = selected_span {
                         for rect in range_rects(&galley, origin, p, span.start, span.end) {
                             painter.rect_stroke(
                                 text_rect(rect, font_size).expand(1.0),

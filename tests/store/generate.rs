@@ -207,6 +207,32 @@ pub fn article(rng: &mut Rng, min_bytes: usize, crlf: bool) -> String {
 /// quotes, quotes hold actors and locations.
 const LABELS: [&str; 4] = ["claim", "quote", "location", "actor"];
 
+/// The label and range of the next generated span: a third of them nested in the
+/// `previous` span, the rest anywhere in a text of `len` code points.
+fn next_span(
+    rng: &mut Rng,
+    previous: Option<(usize, usize)>,
+    len: usize,
+) -> (&'static str, usize, usize) {
+    let label = LABELS[rng.below(LABELS.len())];
+    // Names and places are short; quotes and claims are clauses or sentences.
+    let (shortest, longest) = match label {
+        "actor" | "location" => (2, 40),
+        _ => (20, 300),
+    };
+    let (start, end) = match previous {
+        Some((start, end)) if end - start > 2 && rng.chance(33) => {
+            let s = rng.between(start, end - 2);
+            (s, rng.between(s + 1, end.min(s + longest)))
+        }
+        _ => {
+            let start = rng.below(len - 1);
+            (start, (start + rng.between(shortest, longest)).min(len))
+        }
+    };
+    (label, start, end)
+}
+
 /// Adds up to `count` spans to `doc` through the edit API: all four labels, actors and
 /// locations of 2 to 40 code points, quotes and claims of 20 to 300, a third of them
 /// nested in the previous span (so also overlapping others), a note on one span in ten.
@@ -223,22 +249,7 @@ pub fn annotate(rng: &mut Rng, doc: &mut Document, schema: &Schema, count: usize
     let mut tries = 0;
     while added < count && tries < count * 3 {
         tries += 1;
-        let label = LABELS[rng.below(LABELS.len())];
-        // Names and places are short; quotes and claims are clauses or sentences.
-        let (shortest, longest) = match label {
-            "actor" | "location" => (2, 40),
-            _ => (20, 300),
-        };
-        let (start, end) = match previous {
-            Some((start, end)) if end - start > 2 && rng.chance(33) => {
-                let s = rng.between(start, end - 2);
-                (s, rng.between(s + 1, end.min(s + longest)))
-            }
-            _ => {
-                let start = rng.below(len - 1);
-                (start, (start + rng.between(shortest, longest)).min(len))
-            }
-        };
+        let (label, start, end) = next_span(rng, previous, len);
         let edit = doc.add_span_edit(start, end, label);
         let Edit::AddSpan(span) = &edit else {
             unreachable!("add_span_edit adds a span")
@@ -291,5 +302,78 @@ pub fn big_project(seed: u64, text_bytes: usize, spans: usize, links: usize) -> 
     let edit = doc.set_status_edit(Status::InProgress);
     doc.apply(edit, &schema).expect("a status change applies");
     project.documents.push(doc);
+    project
+}
+
+/// [`big_project`] for very large projects (10 MB, 200,000 spans): the same kind of text
+/// and the same distribution of spans, notes and links, but built in one piece with
+/// [`Document::from_validated_parts`] instead of one edit at a time (each edit is linear
+/// in the number of spans, so 200,000 of them would take minutes).
+#[allow(
+    dead_code,
+    reason = "only benches/workspace.rs builds projects this large"
+)]
+pub fn big_project_bulk(seed: u64, text_bytes: usize, spans: usize, links: usize) -> Project {
+    use std::collections::HashSet;
+
+    use marginalia::model::{Link, LinkId, Span};
+
+    let mut rng = Rng::new(seed);
+    let mut project = Project::new("Generated news", "generator");
+    let text = article(&mut rng, text_bytes, seed % 2 == 1);
+    let mut doc = Document::new(format!("article-{seed}"), "A long generated article", text);
+    doc.source = Some(format!("https://example.org/generated/{seed}"));
+    doc.status = Status::InProgress;
+    let len = doc.char_len();
+    let mut made: Vec<Span> = Vec::with_capacity(spans);
+    let mut taken: HashSet<(usize, usize, &'static str)> = HashSet::with_capacity(spans);
+    let mut actors: Vec<SpanId> = Vec::new();
+    let mut speech: Vec<SpanId> = Vec::new();
+    let mut previous: Option<(usize, usize)> = None;
+    let mut tries = 0;
+    while len >= 2 && made.len() < spans && tries < spans * 3 {
+        tries += 1;
+        let (label, start, end) = next_span(&mut rng, previous, len);
+        if !taken.insert((start, end, label)) {
+            continue;
+        }
+        let id = SpanId(made.len() as u64 + 1);
+        previous = Some((start, end));
+        match label {
+            "actor" => actors.push(id),
+            "quote" | "claim" => speech.push(id),
+            _ => {}
+        }
+        let note = rng
+            .chance(10)
+            .then(|| format!("check with source #{} — “{}”", rng.below(1000), rng.word()));
+        made.push(Span {
+            id,
+            start,
+            end,
+            label: label.to_owned(),
+            note,
+        });
+    }
+    let mut linked: Vec<Link> = Vec::with_capacity(links);
+    let mut pairs: HashSet<(SpanId, SpanId)> = HashSet::with_capacity(links);
+    let mut tries = 0;
+    while !actors.is_empty() && !speech.is_empty() && linked.len() < links && tries < links * 3 {
+        tries += 1;
+        let from = speech[rng.below(speech.len())];
+        let to = actors[rng.below(actors.len())];
+        if pairs.insert((from, to)) {
+            linked.push(Link {
+                id: LinkId(linked.len() as u64 + 1),
+                from,
+                to,
+                link_type: "said_by".to_owned(),
+            });
+        }
+    }
+    let (next_span, next_link) = (made.len() as u64 + 1, linked.len() as u64 + 1);
+    project
+        .documents
+        .push(doc.from_validated_parts(made, linked, next_span, next_link));
     project
 }
