@@ -620,3 +620,27 @@ fn ctrl_plus_and_minus_size_the_article_text_only() {
         "the interface itself is not zoomed"
     );
 }
+
+#[test]
+fn tab_never_moves_focus_onto_the_panels_buttons() {
+    let mut harness = sample_app();
+    for _ in 0..3 {
+        harness.key_press(Key::Tab);
+        harness.run();
+    }
+    let focused_buttons: Vec<String> = harness
+        .query_all_by_role(egui::accesskit::Role::Button)
+        .filter(|node| node.is_focused())
+        .map(|node| format!("{node:?}"))
+        .collect();
+    assert!(
+        focused_buttons.is_empty(),
+        "Tab focused {focused_buttons:?}"
+    );
+    // …and it still steps through the spans: the third one is selected.
+    let doc = harness.state().ws.document().expect("doc");
+    assert_eq!(
+        harness.state().ws.selected_span,
+        doc.spans().get(2).map(|s| s.id)
+    );
+}

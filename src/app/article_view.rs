@@ -98,6 +98,8 @@ pub struct ArticleView {
     drag_exact: bool,
     /// A code point to scroll into view on the next frame.
     scroll_to: Option<usize>,
+    /// Whether the view has taken keyboard focus since it was created.
+    focus_claimed: bool,
     /// Screen position of the content's top-left corner of the text column in the last
     /// frame, to map offsets back to the screen.
     last_origin: Option<Pos2>,
@@ -348,6 +350,20 @@ impl ArticleView {
                     ui.scope_id().with("article-input"),
                     Sense::click_and_drag(),
                 );
+                // The article takes keyboard focus (at the start and on every click) and
+                // keeps Tab, the arrows and Escape: they step through and resize spans
+                // here rather than move egui's focus through the panels' buttons.
+                if !self.focus_claimed || response.clicked() || response.drag_started() {
+                    response.request_focus();
+                    self.focus_claimed = true;
+                }
+                let keep_keys = egui::EventFilter {
+                    tab: true,
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    escape: true,
+                };
+                ui.memory_mut(|m| m.set_focus_lock_filter(response.id, keep_keys));
                 let painter = ui.painter_at(ui.clip_rect());
                 let text_color = ui.visuals().text_color();
                 let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
