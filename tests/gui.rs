@@ -8,7 +8,7 @@ use egui_kittest::kittest::Queryable as _;
 use marginalia::app::{Dialog, MarginaliaApp, Origin, Prefs, Recovery, Selection};
 use marginalia::model::SpanId;
 
-fn harness(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
+fn harness_for(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
     let mut harness = Harness::builder()
         .with_size(Vec2::new(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut MarginaliaApp| app.show(ui), app);
@@ -17,7 +17,7 @@ fn harness(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
 }
 
 fn sample_app() -> Harness<'static, MarginaliaApp> {
-    harness(MarginaliaApp::new(
+    harness_for(MarginaliaApp::new(
         None,
         Prefs::default(),
         Recovery::disabled(),
@@ -64,6 +64,19 @@ fn select_and_press(harness: &mut Harness<'_, MarginaliaApp>, range: (usize, usi
     });
     harness.key_press(key);
     harness.run();
+}
+
+/// Runs frames until the project being opened in the background has arrived.
+fn wait_until_opened(harness: &mut Harness<'_, MarginaliaApp>) {
+    for _ in 0..500 {
+        harness.step();
+        if !harness.state().is_opening() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the project did not open within 2.5 s");
 }
 
 /// A click at `at` with Shift held.
@@ -302,7 +315,7 @@ fn opening_a_broken_file_shows_an_error_and_the_app_still_works() {
     .expect("write");
     let mut harness = sample_app();
     harness.state_mut().open(&path);
-    harness.run();
+    wait_until_opened(&mut harness);
     match &harness.state().dialog {
         Some(Dialog::Error(message)) => assert!(message.contains("broken.ron:4:"), "{message}"),
         other => panic!("expected an error dialog, got {other:?}"),
@@ -642,5 +655,38 @@ fn tab_never_moves_focus_onto_the_panels_buttons() {
     assert_eq!(
         harness.state().ws.selected_span,
         doc.spans().get(2).map(|s| s.id)
+    );
+}
+
+#[test]
+fn opening_happens_in_the_background_and_the_current_project_stays_usable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mine.ron");
+    let mut harness = sample_app();
+    harness.state_mut().save_to(&path);
+    harness.state_mut().ws.origin = Origin::Bundled;
+    harness.state_mut().open(&path);
+    // The frame that starts the open does not wait for it.
+    harness.step();
+    wait_until_opened(&mut harness);
+    assert_eq!(harness.state().ws.origin, Origin::File(path));
+    assert!(harness.state().dialog.is_none());
+
+    // On the command line: `marginalia FILE.ron` opens the file the same way.
+    let broken = dir.path().join("broken.ron");
+    std::fs::write(&broken, "(version: 1,").expect("write");
+    let mut harness = harness_for(MarginaliaApp::new(
+        Some(&broken),
+        Prefs::default(),
+        Recovery::disabled(),
+    ));
+    wait_until_opened(&mut harness);
+    assert!(
+        matches!(&harness.state().dialog, Some(Dialog::Error(m)) if m.contains("broken.ron:1:"))
+    );
+    assert_eq!(
+        harness.state().ws.origin,
+        Origin::Bundled,
+        "the sample stays open"
     );
 }

@@ -139,30 +139,28 @@ pub struct MarginaliaApp {
     started: bool,
     /// The export running in the background, if any.
     pub export_job: Option<ExportJob>,
+    /// A project being read and checked on a background thread.
+    opening: Option<Opening>,
+    /// The context, once the first frame has run: background work wakes the window.
+    ctx: Option<egui::Context>,
     /// The window title last sent.
     last_title: String,
 }
 
+/// A project file being opened off the UI thread: a 10 MB project takes about a second
+/// to read and check, which must not freeze the window.
+struct Opening {
+    path: PathBuf,
+    result: std::sync::mpsc::Receiver<Result<Workspace, store::LoadError>>,
+}
+
 impl MarginaliaApp {
-    /// The app on `file` (or the bundled sample). A file that cannot be opened leaves the
-    /// sample open and shows why.
+    /// The app on the bundled sample, opening `file` (if given) in the background. A file
+    /// that cannot be opened leaves the sample open and shows why.
     pub fn new(file: Option<&Path>, prefs: Prefs, recovery: recovery::Recovery) -> Self {
-        let mut dialog = None;
-        let ws = match file {
-            Some(path) => match Workspace::open(path) {
-                Ok(ws) => ws,
-                Err(error) => {
-                    dialog = Some(Dialog::Error(error.to_string()));
-                    sample_workspace()
-                }
-            },
-            None => sample_workspace(),
-        };
-        if dialog.is_none() && recovery.exists() {
-            dialog = Some(Dialog::Recover);
-        }
+        let dialog = recovery.exists().then_some(Dialog::Recover);
         let mut app = Self {
-            ws,
+            ws: sample_workspace(),
             view: ArticleView::default(),
             prefs,
             search: Search::default(),
@@ -179,10 +177,12 @@ impl MarginaliaApp {
             close_confirmed: false,
             started: false,
             export_job: None,
+            opening: None,
+            ctx: None,
             last_title: String::new(),
         };
-        if let Some(path) = app.ws.path().map(Path::to_path_buf) {
-            app.prefs.remember(&path);
+        if let Some(path) = file {
+            app.open(path);
         }
         app
     }
@@ -207,6 +207,7 @@ impl MarginaliaApp {
         let ctx = ui.ctx().clone();
         if !self.started {
             self.started = true;
+            self.ctx = Some(ctx.clone());
             // Ctrl +/- size the article's text, not the whole interface.
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
             self.prefs.apply_theme(&ctx);
@@ -234,6 +235,7 @@ impl MarginaliaApp {
             self.answer(&ctx, answer);
         }
         self.poll_export();
+        self.poll_opening(&ctx);
         self.handle_close(&ctx);
         self.recovery.tick(&self.ws);
         if self.ws.is_dirty() {
@@ -784,14 +786,59 @@ impl MarginaliaApp {
     }
 
     /// Opens a project file; on failure the current project stays and the error shows.
+    /// Opens a project file on a background thread; the current project stays on
+    /// screen (and editable) until it has been read and checked.
     pub fn open(&mut self, path: &Path) {
-        match Workspace::open(path) {
+        let (sender, result) = std::sync::mpsc::channel();
+        let thread_path = path.to_path_buf();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(Workspace::open(&thread_path));
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        });
+        self.opening = Some(Opening {
+            path: path.to_path_buf(),
+            result,
+        });
+        self.status_message = Some(format!("Opening {}…", path.display()));
+    }
+
+    /// Whether a project is being opened in the background.
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
+    }
+
+    fn poll_opening(&mut self, ctx: &egui::Context) {
+        let Some(opening) = &self.opening else { return };
+        let outcome = match opening.result.try_recv() {
+            Ok(outcome) => outcome,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                // Woken by the thread when done; this is only a fallback.
+                ctx.request_repaint_after(Duration::from_millis(100));
+                return;
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                let message = format!("opening {} stopped unexpectedly", opening.path.display());
+                self.opening = None;
+                self.dialog = Some(Dialog::Error(message));
+                return;
+            }
+        };
+        let Some(Opening { path, .. }) = self.opening.take() else {
+            return;
+        };
+        match outcome {
             Ok(ws) => {
                 self.replace_workspace(ws);
-                self.prefs.remember(path);
+                self.prefs.remember(&path);
                 self.status_message = Some(format!("Opened {}", path.display()));
             }
-            Err(error) => self.dialog = Some(Dialog::Error(error.to_string())),
+            Err(error) => {
+                self.status_message = None;
+                self.dialog = Some(Dialog::Error(error.to_string()));
+            }
         }
     }
 

@@ -146,6 +146,9 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     job.cancel();
                 }
             }
+            if app.is_opening() {
+                ui.spinner();
+            }
             if let Some(message) = &app.status_message {
                 ui.separator();
                 ui.label(RichText::new(message).italics());
