@@ -511,6 +511,7 @@ fn renaming_a_label_in_settings_renames_every_span_and_undoes() {
             .find(|l| l.key == "actor")
             .expect("actor label");
         actor.key = "speaker".into();
+        draft.schema.link_types[0].key = "spoken_by".into();
     }
     harness.run();
     harness.get_by_label("Apply").click();
@@ -518,13 +519,16 @@ fn renaming_a_label_in_settings_renames_every_span_and_undoes() {
     let project = &harness.state().ws.project;
     assert_eq!(project.count_label("speaker"), actors);
     assert_eq!(project.count_label("actor"), 0);
-    assert!(
-        project
-            .schema
-            .link_type("said_by")
-            .expect("said_by")
-            .to
-            .contains(&"speaker".to_owned())
+    let spoken_by = project
+        .schema
+        .link_type("spoken_by")
+        .expect("renamed link type");
+    assert!(spoken_by.to.contains(&"speaker".to_owned()));
+    let links = project.documents[0].links();
+    let renamed = links.iter().filter(|l| l.link_type == "spoken_by").count();
+    assert_eq!(
+        renamed, 20,
+        "every said_by link of the sample follows the rename"
     );
     let ctx = harness.ctx.clone();
     harness

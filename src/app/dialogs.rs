@@ -8,7 +8,7 @@ use egui::{Context, Id, Modal, RichText};
 use super::MarginaliaApp;
 use super::commands::{Command, Menu};
 use super::workspace::Workspace;
-use crate::model::{Label, Rgb, Schema};
+use crate::model::{Label, Rgb, Schema, SchemaChange};
 
 /// What to do once unsaved changes are dealt with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct SettingsDraft {
     pub schema: Schema,
     /// For each label of the draft, the key it had (`None` for a new label).
     pub original_keys: Vec<Option<String>>,
+    /// For each link type of the draft, the key it had (`None` for a new one).
+    pub original_link_keys: Vec<Option<String>>,
     /// A label removal waiting for confirmation: index into the draft's labels.
     pub confirm_remove: Option<usize>,
     /// Why the draft cannot be applied yet.
@@ -77,6 +79,11 @@ impl Dialog {
             name: ws.project.name.clone(),
             annotator: ws.project.annotator.clone(),
             original_keys: schema.labels.iter().map(|l| Some(l.key.clone())).collect(),
+            original_link_keys: schema
+                .link_types
+                .iter()
+                .map(|t| Some(t.key.clone()))
+                .collect(),
             schema,
             confirm_remove: None,
             problems: Vec::new(),
@@ -365,6 +372,83 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) -> Option<Answer> {
     answer
 }
 
+/// Link types: name, key, the labels they go from and to, order; add and remove.
+fn link_types_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) {
+    let label_keys: Vec<(String, String)> = draft
+        .schema
+        .labels
+        .iter()
+        .map(|l| (l.key.clone(), l.name.clone()))
+        .collect();
+    let count = draft.schema.link_types.len();
+    let mut swap = None;
+    let mut remove = None;
+    for (i, link_type) in draft.schema.link_types.iter_mut().enumerate() {
+        ui.push_id(("link-type", i), |ui| {
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut link_type.name)
+                        .desired_width(100.0)
+                        .hint_text("name"),
+                );
+                ui.add(
+                    egui::TextEdit::singleline(&mut link_type.key)
+                        .desired_width(80.0)
+                        .hint_text("key"),
+                );
+                for (side, keys) in [("from", &mut link_type.from), ("to", &mut link_type.to)] {
+                    ui.menu_button(format!("{side}: {}", keys.join(", ")), |ui| {
+                        for (key, name) in &label_keys {
+                            let mut on = keys.contains(key);
+                            if ui.checkbox(&mut on, name).changed() {
+                                if on {
+                                    keys.push(key.clone());
+                                } else {
+                                    keys.retain(|k| k != key);
+                                }
+                            }
+                        }
+                    });
+                }
+                if ui.add_enabled(i > 0, egui::Button::new("Up")).clicked() {
+                    swap = Some((i - 1, i));
+                }
+                if ui
+                    .add_enabled(i + 1 < count, egui::Button::new("Down"))
+                    .clicked()
+                {
+                    swap = Some((i, i + 1));
+                }
+                if ui
+                    .button("Remove")
+                    .on_hover_text("Its links are deleted when you apply")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        });
+    }
+    if let Some((a, b)) = swap {
+        draft.schema.link_types.swap(a, b);
+        draft.original_link_keys.swap(a, b);
+    }
+    if let Some(i) = remove {
+        draft.schema.link_types.remove(i);
+        draft.original_link_keys.remove(i);
+    }
+    if ui.button("Add link type").clicked() {
+        let n = draft.schema.link_types.len() + 1;
+        draft.schema.link_types.push(crate::model::LinkType {
+            key: format!("link_{n}"),
+            name: format!("Link {n}"),
+            from: Vec::new(),
+            to: Vec::new(),
+        });
+        draft.original_link_keys.push(None);
+    }
+}
+
 /// The settings form. `Some(true)` when the user applies it, `Some(false)` on Cancel.
 fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
     let mut close = None;
@@ -466,20 +550,7 @@ fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
     }
     ui.separator();
     ui.strong("Link types");
-    for link_type in &mut draft.schema.link_types {
-        ui.horizontal(|ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut link_type.name)
-                    .desired_width(110.0)
-                    .hint_text("name"),
-            );
-            ui.label(format!(
-                "from {} to {}",
-                link_type.from.join(", "),
-                link_type.to.join(", ")
-            ));
-        });
-    }
+    link_types_ui(ui, draft);
     if let Some(i) = draft.confirm_remove {
         ui.separator();
         let name = draft
@@ -532,42 +603,51 @@ fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
 }
 
 impl SettingsDraft {
-    /// Label keys renamed by the draft: (old, new).
-    pub fn renames(&self) -> Vec<(String, String)> {
-        self.original_keys
-            .iter()
-            .zip(&self.schema.labels)
-            .filter_map(|(old, label)| Some((old.clone()?, label.key.clone())))
-            .filter(|(old, new)| old != new)
-            .collect()
-    }
-
-    /// The draft's schema with link types following renamed labels and forgetting
-    /// removed ones: what applying the draft installs.
-    pub fn resolved_schema(&self) -> Schema {
-        let renames = self.renames();
+    /// What applying the draft does to the schema: the new schema (link types following
+    /// renamed labels and forgetting removed ones) and the keys renamed.
+    pub fn change(&self) -> SchemaChange {
+        let renames = |originals: &[Option<String>], keys: Vec<&String>| -> Vec<(String, String)> {
+            originals
+                .iter()
+                .zip(keys)
+                .filter_map(|(old, new)| Some((old.clone()?, new.clone())))
+                .filter(|(old, new)| old != new)
+                .collect()
+        };
+        let label_renames = renames(
+            &self.original_keys,
+            self.schema.labels.iter().map(|l| &l.key).collect(),
+        );
+        let link_type_renames = renames(
+            &self.original_link_keys,
+            self.schema.link_types.iter().map(|t| &t.key).collect(),
+        );
         let mut schema = self.schema.clone();
-        let labels = schema.labels.clone();
         let labels = Schema {
-            labels,
+            labels: schema.labels.clone(),
             link_types: Vec::new(),
         };
         for link_type in &mut schema.link_types {
             for keys in [&mut link_type.from, &mut link_type.to] {
                 for key in keys.iter_mut() {
-                    if let Some((_, new)) = renames.iter().find(|(old, _)| old == key) {
+                    if let Some((_, new)) = label_renames.iter().find(|(old, _)| old == key) {
                         *key = new.clone();
                     }
                 }
-                keys.retain(|k| labels.label(k).is_some());
+                let mut seen = std::collections::HashSet::new();
+                keys.retain(|k| labels.label(k).is_some() && seen.insert(k.clone()));
             }
         }
-        schema
+        SchemaChange {
+            schema,
+            label_renames,
+            link_type_renames,
+        }
     }
 
     /// Problems that stop the draft from being applied.
     fn validate(&self) -> Vec<String> {
-        let mut problems = self.resolved_schema().problems();
+        let mut problems = self.change().schema.problems();
         if self.name.trim().is_empty() {
             problems.push("the project needs a name".into());
         }

@@ -619,16 +619,14 @@ impl MarginaliaApp {
 
     /// Applies the settings dialog's draft as one undoable change.
     pub fn apply_settings(&mut self, draft: &dialogs::SettingsDraft) {
-        let removed = self.ws.apply_settings(
-            draft.name.clone(),
-            draft.annotator.clone(),
-            draft.resolved_schema(),
-            &draft.renames(),
-        );
-        self.status_message = Some(if removed > 0 {
-            format!("Settings applied; {removed} span(s) deleted with their label.")
-        } else {
-            "Settings applied.".to_owned()
+        let report =
+            self.ws
+                .apply_settings(draft.name.clone(), draft.annotator.clone(), draft.change());
+        self.status_message = Some(match (report.spans_deleted, report.links_deleted) {
+            (0, 0) => "Settings applied.".to_owned(),
+            (spans, links) => {
+                format!("Settings applied; {spans} span(s) and {links} link(s) deleted.")
+            }
         });
     }
 

@@ -281,22 +281,21 @@ impl Workspace {
         Ok(())
     }
 
-    /// Applies project settings: names, and a schema whose renamed labels (old key →
-    /// new key) follow on every span and whose removed labels take their spans with
-    /// them. Returns how many spans were deleted. Undone by [`Self::undo_settings`].
+    /// Applies project settings: names, and a schema change whose renamed keys follow on
+    /// every span and link and whose removed labels and link types take their spans and
+    /// links with them. Undone by [`Self::undo_project_change`].
     pub fn apply_settings(
         &mut self,
         name: String,
         annotator: String,
-        schema: crate::model::Schema,
-        renames: &[(String, String)],
-    ) -> usize {
+        change: crate::model::SchemaChange,
+    ) -> crate::model::SchemaChangeReport {
         self.project_undo.push(self.project.clone());
         self.project.name = name;
         self.project.annotator = annotator;
-        let removed = self.project.replace_schema(schema, renames);
+        let report = self.project.change_schema(change);
         self.after_change();
-        removed
+        report
     }
 
     /// Imports a dataset (documents, spans, links, perhaps new labels) as one project-wide

@@ -306,27 +306,31 @@ impl Document {
         self.spans.iter().filter(|s| s.label == label).count()
     }
 
-    /// Renames label keys and drops spans (and their links) whose label `schema` lacks,
-    /// then links that `schema` no longer allows. Returns how many spans were dropped.
-    pub(super) fn migrate_labels(
-        &mut self,
-        schema: &super::Schema,
-        renames: &[(String, String)],
-    ) -> usize {
-        for span in &mut self.spans {
-            if let Some((_, new)) = renames.iter().find(|(old, _)| *old == span.label) {
-                span.label = new.clone();
+    /// Follows a schema change: renames label and link-type keys, drops spans whose
+    /// label the new schema lacks, then links it no longer allows. Returns how many spans
+    /// and links were dropped.
+    pub(super) fn migrate_schema(&mut self, change: &super::SchemaChange) -> (usize, usize) {
+        let renamed = |key: &mut String, renames: &[(String, String)]| {
+            if let Some((_, new)) = renames.iter().find(|(old, _)| old == key) {
+                *key = new.clone();
             }
+        };
+        for span in &mut self.spans {
+            renamed(&mut span.label, &change.label_renames);
         }
-        let before = self.spans.len();
+        for link in &mut self.links {
+            renamed(&mut link.link_type, &change.link_type_renames);
+        }
+        let schema = &change.schema;
+        let spans_before = self.spans.len();
         self.spans.retain(|s| schema.label(&s.label).is_some());
-        let removed = before - self.spans.len();
         self.spans.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         let labels: std::collections::HashMap<SpanId, &str> = self
             .spans
             .iter()
             .map(|s| (s.id, s.label.as_str()))
             .collect();
+        let links_before = self.links.len();
         self.links.retain(
             |link| match (labels.get(&link.from), labels.get(&link.to)) {
                 (Some(from), Some(to)) => {
@@ -336,7 +340,10 @@ impl Document {
             },
         );
         self.revision += 1;
-        removed
+        (
+            spans_before - self.spans.len(),
+            links_before - self.links.len(),
+        )
     }
 
     /// Position at which `span` belongs in the canonical order.

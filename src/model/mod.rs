@@ -12,7 +12,7 @@ pub mod words;
 pub use document::{Document, Link, LinkId, Span, SpanId, Status, text_digest};
 pub use edit::{Edit, EditError, check_link_labels};
 pub use history::History;
-pub use project::{Project, slug, unique_id};
+pub use project::{Project, SchemaChange, SchemaChangeReport, slug, unique_id};
 pub use schema::{Label, LinkType, Rgb, Schema};
 pub use text::{TextIndex, utf16_len};
 

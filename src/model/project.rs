@@ -43,17 +43,19 @@ impl Project {
         unique_id(&slug(wanted), |id| self.document(id).is_some())
     }
 
-    /// Replaces the schema, renaming label keys on every span (`renames`: old key → new
-    /// key) and deleting the spans (with their links) whose label the new schema lacks,
-    /// and then the links the new link types no longer allow. Returns how many spans
-    /// were deleted. The caller keeps a copy of the project to undo this.
-    pub fn replace_schema(&mut self, schema: Schema, renames: &[(String, String)]) -> usize {
-        let mut removed = 0;
+    /// Installs a new schema: renamed label and link-type keys follow on every span and
+    /// link; spans whose label the new schema lacks are deleted with their links, and
+    /// so are links the new link types no longer allow. The caller keeps a copy of the
+    /// project to undo this.
+    pub fn change_schema(&mut self, change: SchemaChange) -> SchemaChangeReport {
+        let mut report = SchemaChangeReport::default();
         for doc in &mut self.documents {
-            removed += doc.migrate_labels(&schema, renames);
+            let (spans, links) = doc.migrate_schema(&change);
+            report.spans_deleted += spans;
+            report.links_deleted += links;
         }
-        self.schema = schema;
-        removed
+        self.schema = change.schema;
+        report
     }
 
     /// How many spans in the whole project carry `label`.
@@ -95,4 +97,24 @@ pub fn unique_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
         .map(|n| format!("{base}-{n}"))
         .find(|id| !taken(id))
         .unwrap_or_else(|| base.to_owned())
+}
+
+/// A new schema and how keys of the old one map onto it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SchemaChange {
+    /// The schema to install.
+    pub schema: Schema,
+    /// Label keys renamed: (old, new).
+    pub label_renames: Vec<(String, String)>,
+    /// Link-type keys renamed: (old, new).
+    pub link_type_renames: Vec<(String, String)>,
+}
+
+/// What a schema change deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SchemaChangeReport {
+    /// Spans whose label is gone.
+    pub spans_deleted: usize,
+    /// Links whose span, type or label pairing is gone.
+    pub links_deleted: usize,
 }

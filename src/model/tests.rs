@@ -352,8 +352,18 @@ fn replacing_the_schema_renames_and_removes_labels_everywhere() {
         .link_types
         .iter_mut()
         .for_each(|t| t.to = vec!["speaker".into()]);
-    let removed = project.replace_schema(new_schema, &[("actor".into(), "speaker".into())]);
-    assert_eq!(removed, 1);
+    let report = project.change_schema(SchemaChange {
+        schema: new_schema,
+        label_renames: vec![("actor".into(), "speaker".into())],
+        link_type_renames: Vec::new(),
+    });
+    assert_eq!(
+        report,
+        SchemaChangeReport {
+            spans_deleted: 1,
+            links_deleted: 0
+        }
+    );
     let doc = &project.documents[0];
     let labels: Vec<_> = doc.spans().iter().map(|s| s.label.as_str()).collect();
     assert_eq!(labels, ["quote", "speaker"]);
@@ -362,4 +372,40 @@ fn replacing_the_schema_renames_and_removes_labels_everywhere() {
         1,
         "the said_by link follows the renamed label"
     );
+}
+
+#[test]
+fn renamed_link_types_keep_their_links_and_removed_ones_take_them() {
+    let (mut doc, schema) = setup();
+    let quote = add(&mut doc, &schema, "\"We want peace,\"", "quote");
+    let actor = add(&mut doc, &schema, "Volodymyr Zelensky", "actor");
+    let link = doc.add_link_edit(quote, actor, "said_by");
+    doc.apply(link, &schema).expect("link");
+    let mut project = Project::new("p", "a");
+    project.documents.push(doc);
+
+    let mut renamed = schema.clone();
+    renamed.link_types[0].key = "speaker".into();
+    let report = project.change_schema(SchemaChange {
+        schema: renamed.clone(),
+        label_renames: Vec::new(),
+        link_type_renames: vec![("said_by".into(), "speaker".into())],
+    });
+    assert_eq!(report, SchemaChangeReport::default());
+    assert_eq!(project.documents[0].links()[0].link_type, "speaker");
+
+    let mut without = renamed;
+    without.link_types.remove(0);
+    let report = project.change_schema(SchemaChange {
+        schema: without,
+        ..SchemaChange::default()
+    });
+    assert_eq!(
+        report,
+        SchemaChangeReport {
+            spans_deleted: 0,
+            links_deleted: 1
+        }
+    );
+    assert!(project.documents[0].links().is_empty());
 }
