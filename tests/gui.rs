@@ -66,6 +66,19 @@ fn select_and_press(harness: &mut Harness<'_, MarginaliaApp>, range: (usize, usi
     harness.run();
 }
 
+/// Runs frames until the save being written in the background has finished.
+fn wait_until_saved(harness: &mut Harness<'_, MarginaliaApp>) {
+    for _ in 0..500 {
+        harness.step();
+        if !harness.state().is_saving() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the save did not finish within 2.5 s");
+}
+
 /// Runs frames until the project being opened in the background has arrived.
 fn wait_until_opened(harness: &mut Harness<'_, MarginaliaApp>) {
     for _ in 0..500 {
@@ -188,6 +201,7 @@ fn save_then_reload_gives_the_same_project() {
     let range = find(&harness, "Rustem Umerov");
     select_and_press(&mut harness, range, Key::Num2);
     harness.state_mut().save_to(&path);
+    wait_until_saved(&mut harness);
     assert!(!harness.state().ws.is_dirty());
     assert_eq!(harness.state().ws.origin, Origin::File(path.clone()));
 
@@ -198,7 +212,8 @@ fn save_then_reload_gives_the_same_project() {
     // Ctrl+S with no change writes no byte.
     let bytes = std::fs::read(&path).expect("read");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    harness.run();
+    harness.step();
+    wait_until_saved(&mut harness);
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
 }
 
@@ -585,6 +600,7 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     let path = dir.path().join("shared.ron");
     let mut harness = sample_app();
     harness.state_mut().save_to(&path);
+    wait_until_saved(&mut harness);
     // A colleague's change arrives (a git pull) while the file is open here.
     let theirs = std::fs::read_to_string(&path)
         .expect("read")
@@ -593,7 +609,8 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     let range = find(&harness, "Kremlin");
     select_and_press(&mut harness, range, Key::Num3);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    harness.run();
+    harness.step();
+    wait_until_saved(&mut harness);
     assert!(matches!(
         harness.state().dialog,
         Some(Dialog::ChangedOnDisk(_))
@@ -604,7 +621,8 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
         "nothing written yet"
     );
     harness.get_by_label("Overwrite").click();
-    harness.run();
+    harness.step();
+    wait_until_saved(&mut harness);
     assert!(!harness.state().ws.is_dirty());
     assert_eq!(
         marginalia::store::load(&path).expect("loads").project,
@@ -668,6 +686,7 @@ fn opening_happens_in_the_background_and_the_current_project_stays_usable() {
     let path = dir.path().join("mine.ron");
     let mut harness = sample_app();
     harness.state_mut().save_to(&path);
+    wait_until_saved(&mut harness);
     harness.state_mut().ws.origin = Origin::Bundled;
     harness.state_mut().open(&path);
     // The frame that starts the open does not wait for it.
@@ -692,5 +711,39 @@ fn opening_happens_in_the_background_and_the_current_project_stays_usable() {
         harness.state().ws.origin,
         Origin::Bundled,
         "the sample stays open"
+    );
+}
+
+#[test]
+fn save_in_the_unsaved_prompt_writes_in_the_background_then_closes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mine.ron");
+    let mut harness = sample_app();
+    harness.state_mut().save_to(&path);
+    wait_until_saved(&mut harness);
+    let range = find(&harness, "Rustem Umerov");
+    select_and_press(&mut harness, range, Key::Num2);
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.step();
+    wait_until_saved(&mut harness);
+    assert!(harness.state().dialog.is_none());
+    assert!(!harness.state().ws.is_dirty());
+    let saved = marginalia::store::load(&path).expect("loads").project;
+    assert_eq!(
+        saved,
+        harness.state().ws.project,
+        "the quote is in the file"
+    );
+    assert!(
+        harness.state().is_closing(),
+        "the window closes once the save is done"
     );
 }

@@ -135,16 +135,27 @@ pub struct MarginaliaApp {
     recovery: recovery::Recovery,
     /// The user confirmed closing with unsaved changes.
     close_confirmed: bool,
+    /// The window has been told to close.
+    close_sent: bool,
     /// Whether the first frame has set up the context.
     started: bool,
     /// The export running in the background, if any.
     pub export_job: Option<ExportJob>,
     /// A project being read and checked on a background thread.
     opening: Option<Opening>,
+    /// A save being written on a background thread.
+    saving: Option<Saving>,
     /// The context, once the first frame has run: background work wakes the window.
     ctx: Option<egui::Context>,
     /// The window title last sent.
     last_title: String,
+}
+
+/// A save being written off the UI thread, and what to do once it succeeded.
+struct Saving {
+    then: Option<dialogs::Then>,
+    result:
+        std::sync::mpsc::Receiver<Result<(workspace::SaveRequest, store::DiskStamp), SaveError>>,
 }
 
 /// A project file being opened off the UI thread: a 10 MB project takes about a second
@@ -175,9 +186,11 @@ impl MarginaliaApp {
             focus_note: false,
             recovery,
             close_confirmed: false,
+            close_sent: false,
             started: false,
             export_job: None,
             opening: None,
+            saving: None,
             ctx: None,
             last_title: String::new(),
         };
@@ -236,6 +249,7 @@ impl MarginaliaApp {
         }
         self.poll_export();
         self.poll_opening(&ctx);
+        self.poll_saving(&ctx);
         self.handle_close(&ctx);
         self.recovery.tick(&self.ws);
         if self.ws.is_dirty() {
@@ -507,7 +521,7 @@ impl MarginaliaApp {
             NewProject => self.confirm_discard(dialogs::Then::New),
             Open => self.confirm_discard(dialogs::Then::Open),
             Save => self.save(SaveMode::Safe),
-            SaveAs => self.save_as(),
+            SaveAs => self.save_as(None),
             ImportArticles => {
                 if let Some(paths) = rfd::FileDialog::new()
                     .add_filter("Articles", &["txt", "md"])
@@ -634,12 +648,7 @@ impl MarginaliaApp {
     pub fn answer(&mut self, ctx: &egui::Context, answer: dialogs::Answer) {
         use dialogs::Answer;
         match answer {
-            Answer::SaveThen(then) => {
-                self.save(SaveMode::Safe);
-                if !self.ws.is_dirty() {
-                    self.proceed(then);
-                }
-            }
+            Answer::SaveThen(then) => self.save_then(SaveMode::Safe, Some(then)),
             Answer::Proceed(then) => self.proceed(then),
             Answer::Overwrite => self.save(SaveMode::Force),
             Answer::RestoreRecovery => self.restore_recovery(),
@@ -761,10 +770,7 @@ impl MarginaliaApp {
                         self.ws.project.annotator.clone(),
                     );
                     self.replace_workspace(Workspace::new(project, Origin::Unsaved, None));
-                    if let Err(error) = self.ws.save_as(&path) {
-                        self.dialog = Some(Dialog::Error(error.to_string()));
-                    }
-                    self.prefs.remember(&path);
+                    self.save_to(&path);
                 }
             }
             dialogs::Then::Open => {
@@ -850,20 +856,18 @@ impl MarginaliaApp {
 
     /// Saves to the project's file, asking for one if it has none (the bundled sample).
     pub fn save(&mut self, mode: SaveMode) {
-        match self.ws.save(mode) {
-            Ok(true) => {
-                self.recovery.clear();
-                self.status_message = Some("Saved.".into());
-            }
-            Ok(false) => self.save_as(),
-            Err(SaveError::ChangedOnDisk { path }) => {
-                self.dialog = Some(Dialog::ChangedOnDisk(path))
-            }
-            Err(error) => self.dialog = Some(Dialog::Error(error.to_string())),
+        self.save_then(mode, None);
+    }
+
+    /// Saves, then does `then` once the save has succeeded.
+    fn save_then(&mut self, mode: SaveMode, then: Option<dialogs::Then>) {
+        match self.ws.save_request(mode) {
+            Some(request) => self.start_save(request, then),
+            None => self.save_as(then),
         }
     }
 
-    fn save_as(&mut self) {
+    fn save_as(&mut self, then: Option<dialogs::Then>) {
         let folder = std::env::current_dir()
             .map(|d| d.join("saves"))
             .ok()
@@ -879,19 +883,85 @@ impl MarginaliaApp {
             dialog = dialog.set_directory(folder);
         }
         if let Some(path) = dialog.save_file() {
-            self.save_to(&path);
+            let request = self.ws.save_as_request(&path);
+            self.start_save(request, then);
         }
     }
 
     /// Saves to `path` and makes it the project's file.
     pub fn save_to(&mut self, path: &Path) {
-        match self.ws.save_as(path) {
-            Ok(()) => {
-                self.recovery.clear();
-                self.prefs.remember(path);
-                self.status_message = Some(format!("Saved as {}", path.display()));
+        let request = self.ws.save_as_request(path);
+        self.start_save(request, None);
+    }
+
+    /// Writes the snapshot on a background thread: a large project takes a good part
+    /// of a second to serialise and sync, which must not freeze the window.
+    fn start_save(&mut self, request: workspace::SaveRequest, then: Option<dialogs::Then>) {
+        if self.saving.is_some() {
+            // One save at a time: a second one could overwrite the first's newer file.
+            self.status_message = Some("Still saving…".into());
+            return;
+        }
+        let (sender, result) = std::sync::mpsc::channel();
+        let ctx = self.ctx.clone();
+        self.status_message = Some(format!("Saving {}…", request.path.display()));
+        std::thread::spawn(move || {
+            let outcome = request.write().map(|stamp| (request, stamp));
+            let _ = sender.send(outcome);
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
             }
-            Err(error) => self.dialog = Some(Dialog::Error(error.to_string())),
+        });
+        self.saving = Some(Saving { then, result });
+    }
+
+    /// Whether the window has been told to close (the user dealt with unsaved changes).
+    pub fn is_closing(&self) -> bool {
+        self.close_sent
+    }
+
+    /// Whether a save is being written in the background.
+    pub fn is_saving(&self) -> bool {
+        self.saving.is_some()
+    }
+
+    fn poll_saving(&mut self, ctx: &egui::Context) {
+        let Some(saving) = &self.saving else { return };
+        let outcome = match saving.result.try_recv() {
+            Ok(outcome) => outcome,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(Duration::from_millis(50));
+                return;
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.saving = None;
+                self.dialog = Some(Dialog::Error(
+                    "saving stopped unexpectedly; nothing was lost, save again".into(),
+                ));
+                return;
+            }
+        };
+        let then = self.saving.take().and_then(|s| s.then);
+        match outcome {
+            Ok((request, stamp)) => {
+                self.ws.saved(&request, stamp);
+                if !self.ws.is_dirty() {
+                    self.recovery.clear();
+                }
+                self.prefs.remember(&request.path);
+                self.status_message = Some(format!("Saved {}", request.path.display()));
+                if let Some(then) = then {
+                    self.proceed(then);
+                }
+            }
+            Err(SaveError::ChangedOnDisk { path }) => {
+                self.status_message = None;
+                self.dialog = Some(Dialog::ChangedOnDisk(path));
+            }
+            Err(error) => {
+                self.status_message = None;
+                self.dialog = Some(Dialog::Error(error.to_string()));
+            }
         }
     }
 
@@ -903,8 +973,9 @@ impl MarginaliaApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialog = Some(Dialog::Unsaved(dialogs::Then::Close));
         }
-        if self.close_confirmed {
+        if self.close_confirmed && !self.close_sent {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            self.close_sent = true;
         }
     }
 }

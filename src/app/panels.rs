@@ -146,7 +146,7 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     job.cancel();
                 }
             }
-            if app.is_opening() {
+            if app.is_opening() || app.is_saving() {
                 ui.spinner();
             }
             if let Some(message) = &app.status_message {

@@ -18,6 +18,24 @@ pub enum Origin {
     File(PathBuf),
 }
 
+/// A snapshot of the project to be written, taken on the UI thread so that the writing
+/// (serialising, fsync) can happen on another.
+pub struct SaveRequest {
+    project: Project,
+    /// Where it goes.
+    pub path: PathBuf,
+    expected: Option<DiskStamp>,
+    mode: SaveMode,
+    generation: u64,
+}
+
+impl SaveRequest {
+    /// Writes the snapshot (any thread).
+    pub fn write(&self) -> Result<DiskStamp, SaveError> {
+        store::save(&self.project, &self.path, self.expected.as_ref(), self.mode)
+    }
+}
+
 /// A text selection in the current document, in code points. `anchor` is where the drag
 /// started, `focus` where it is now; either may be the smaller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,26 +277,36 @@ impl Workspace {
         self.apply(edit)
     }
 
-    /// Saves to the project's file. `Ok(false)` when the project has no file yet (the
-    /// caller asks for one and calls [`Self::save_as`]).
-    pub fn save(&mut self, mode: SaveMode) -> Result<bool, SaveError> {
-        let Origin::File(path) = &self.origin else {
-            return Ok(false);
-        };
-        let stamp = store::save(&self.project, path, self.stamp.as_ref(), mode)?;
-        self.stamp = Some(stamp);
-        self.saved_generation = self.generation;
-        Ok(true)
+    /// A snapshot to save to the project's file, `None` when it has none yet.
+    pub fn save_request(&self, mode: SaveMode) -> Option<SaveRequest> {
+        let path = self.path()?.to_path_buf();
+        Some(SaveRequest {
+            project: self.project.clone(),
+            path,
+            expected: self.stamp.clone(),
+            mode,
+            generation: self.generation,
+        })
     }
 
-    /// Saves to a new file and makes it the project's file.
-    pub fn save_as(&mut self, path: &Path) -> Result<(), SaveError> {
-        // The user chose this path in a dialog that already asked about overwriting.
-        let stamp = store::save(&self.project, path, None, SaveMode::Force)?;
-        self.origin = Origin::File(path.to_path_buf());
+    /// A snapshot to save to `path`, chosen in a dialog that already asked about
+    /// overwriting.
+    pub fn save_as_request(&self, path: &Path) -> SaveRequest {
+        SaveRequest {
+            project: self.project.clone(),
+            path: path.to_path_buf(),
+            expected: None,
+            mode: SaveMode::Force,
+            generation: self.generation,
+        }
+    }
+
+    /// Records a finished save: the file is the project's file now, and the changes up
+    /// to the snapshot are saved (edits made while it was written are not).
+    pub fn saved(&mut self, request: &SaveRequest, stamp: DiskStamp) {
+        self.origin = Origin::File(request.path.clone());
         self.stamp = Some(stamp);
-        self.saved_generation = self.generation;
-        Ok(())
+        self.saved_generation = request.generation;
     }
 
     /// Applies project settings: names, and a schema change whose renamed keys follow on
