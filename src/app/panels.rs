@@ -354,12 +354,9 @@ fn links_ui(app: &mut MarginaliaApp, ui: &mut Ui, id: SpanId) {
         .iter()
         .filter(|t| t.from.contains(&span.label))
     {
-        let mut targets: Vec<_> = doc
-            .spans()
-            .iter()
-            .filter(|s| s.id != id && link_type.to.contains(&s.label))
-            .collect();
-        targets.sort_by_key(|s| s.start.abs_diff(span.start));
+        let targets = doc.nearest_spans(span.start, 30, |s| {
+            s.id != id && link_type.to.contains(&s.label)
+        });
         if targets.is_empty() {
             continue;
         }
@@ -370,7 +367,7 @@ fn links_ui(app: &mut MarginaliaApp, ui: &mut Ui, id: SpanId) {
         .selected_text("choose a span")
         .width(250.0)
         .show_ui(ui, |ui| {
-            for target in targets.iter().take(30) {
+            for target in &targets {
                 if ui.button(shorten(doc.span_text(target), 50)).clicked() {
                     add = Some((target.id, link_type.key.clone()));
                 }

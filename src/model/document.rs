@@ -286,6 +286,41 @@ impl Document {
             .filter(move |s| s.contains(offset))
     }
 
+    /// Up to `limit` spans that satisfy `keep`, nearest first by how far their start is
+    /// from `offset`. Walks outwards from `offset` and stops at `limit`, so with matching
+    /// spans nearby it looks at a handful, not the whole document (the inspector calls
+    /// it every frame).
+    pub fn nearest_spans(
+        &self,
+        offset: usize,
+        limit: usize,
+        keep: impl Fn(&Span) -> bool,
+    ) -> Vec<&Span> {
+        let mid = self.spans.partition_point(|s| s.start < offset);
+        let (mut before, mut after) = (
+            self.spans[..mid].iter().rev().peekable(),
+            self.spans[mid..].iter().peekable(),
+        );
+        let mut nearest = Vec::with_capacity(limit.min(64));
+        while nearest.len() < limit {
+            let take_before = match (before.peek(), after.peek()) {
+                (Some(b), Some(a)) => offset - b.start <= a.start - offset,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_before {
+                before.next()
+            } else {
+                after.next()
+            };
+            if let Some(span) = next.filter(|s| keep(s)) {
+                nearest.push(span);
+            }
+        }
+        nearest
+    }
+
     /// Id the next new span will get.
     pub fn next_span_id(&self) -> SpanId {
         SpanId(self.next_span_id)

@@ -409,3 +409,30 @@ fn renamed_link_types_keep_their_links_and_removed_ones_take_them() {
     );
     assert!(project.documents[0].links().is_empty());
 }
+
+#[test]
+fn nearest_spans_walk_outwards_from_an_offset() {
+    let (mut doc, schema) = setup();
+    let quote = add(&mut doc, &schema, "\"We want peace,\"", "quote");
+    let zelensky = add(&mut doc, &schema, "Volodymyr Zelensky", "actor");
+    let kyiv = add(&mut doc, &schema, "Kyiv", "actor");
+    add(&mut doc, &schema, "said", "claim");
+    let at = doc.span(zelensky).expect("span").start;
+    let actors: Vec<_> = doc
+        .nearest_spans(at, 10, |s| s.label == "actor")
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(actors, [zelensky, kyiv]);
+    let from_kyiv: Vec<_> = doc
+        .nearest_spans(doc.span(kyiv).expect("span").start, 2, |_| true)
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(from_kyiv, [kyiv, zelensky]);
+    assert_eq!(doc.nearest_spans(0, 1, |_| true)[0].id, quote);
+    assert!(
+        doc.nearest_spans(0, 5, |s| s.label == "location")
+            .is_empty()
+    );
+}
