@@ -66,30 +66,31 @@ fn select_and_press(harness: &mut Harness<'_, MarginaliaApp>, range: (usize, usi
     harness.run();
 }
 
-/// Runs frames until the save being written in the background has finished.
-fn wait_until_saved(harness: &mut Harness<'_, MarginaliaApp>) {
+/// Runs frames until background work the app reports as `busy` has finished.
+fn wait_while(
+    harness: &mut Harness<'_, MarginaliaApp>,
+    what: &str,
+    busy: fn(&MarginaliaApp) -> bool,
+) {
     for _ in 0..500 {
         harness.step();
-        if !harness.state().is_saving() {
+        if !busy(harness.state()) {
             harness.run();
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    panic!("the save did not finish within 2.5 s");
+    panic!("{what} did not finish within 2.5 s");
+}
+
+/// Runs frames until the save being written in the background has finished.
+fn wait_until_saved(harness: &mut Harness<'_, MarginaliaApp>) {
+    wait_while(harness, "saving", MarginaliaApp::is_saving);
 }
 
 /// Runs frames until the project being opened in the background has arrived.
 fn wait_until_opened(harness: &mut Harness<'_, MarginaliaApp>) {
-    for _ in 0..500 {
-        harness.step();
-        if !harness.state().is_opening() {
-            harness.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("the project did not open within 2.5 s");
+    wait_while(harness, "opening", MarginaliaApp::is_opening);
 }
 
 /// A click at `at` with Shift held.
@@ -416,13 +417,7 @@ fn export_runs_in_the_background_and_reports() {
     harness
         .state_mut()
         .start_export_to(&ctx, &draft, out.clone());
-    for _ in 0..200 {
-        harness.step();
-        if harness.state().export_job.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    wait_while(&mut harness, "exporting", |app| app.export_job.is_some());
     match &harness.state().dialog {
         Some(Dialog::Message(_, report)) => {
             assert!(report.contains("exported 1 documents"), "{report}")
