@@ -161,12 +161,14 @@ fn main() {
     let mut group = criterion.benchmark_group("formats (1,000 documents x 200 spans)");
     for format in Format::EXPORT {
         // Every iteration writes a new output, and all of them are kept until this format
-        // is done rather than deleted after each iteration. On this machine's disk (ext4 on
-        // a virtual disk, mounted with `discard`) creating files after thousands were
-        // deleted is slow: each `openat(O_CREAT)` then takes about 1.7 ms instead of
-        // 60 µs, in Python as in Rust, even after `sync` and a 30 s wait. A brat export
-        // writes 2,001 files, so per-iteration deletes made the benchmark measure the disk
-        // (1.5-2.4 s) more than the export (0.18 s measured once on a settled disk).
+        // is done rather than deleted after each iteration. ext4 does not hand out an inode
+        // freed in the last 30 s (300 s while its block is dirty): creating a file after
+        // thousands were deleted scans past all of them (`recently_deleted` in a kernel
+        // profile), and each `openat(O_CREAT)` takes about 1.7 ms instead of 60 µs, in
+        // Python as in Rust. A brat export writes 2,001 files, so deleting per iteration
+        // made this benchmark measure that scan (1.5-2.4 s) rather than the export (0.18 s
+        // on a disk with no recent deletions). For the same reason, run it a few minutes
+        // after anything else deleted thousands of files (such as a previous run).
         let kept = tempfile::tempdir().expect("temp dir");
         let mut outputs = 0;
         group.bench_function(format!("export {format}"), |b| {

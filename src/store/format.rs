@@ -43,7 +43,7 @@ pub const CURRENT_VERSION: u32 = 1;
 // (span surface texts) borrow from the file where they have no escapes: a large project
 // has tens of thousands of them.
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "project")]
 pub(super) struct ProjectFile<'a> {
     pub version: u32,
@@ -54,7 +54,7 @@ pub(super) struct ProjectFile<'a> {
     pub documents: Vec<DocumentFile<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "document")]
 pub(super) struct DocumentFile<'a> {
     pub id: String,
@@ -66,14 +66,16 @@ pub(super) struct DocumentFile<'a> {
     pub digest: String,
     pub next_span_id: u64,
     pub next_link_id: u64,
-    pub text: Vec<String>,
+    /// The text's lines; most end in an escaped `\n`, so few can borrow.
+    #[serde(borrow)]
+    pub text: Vec<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub spans: Vec<SpanFile<'a>>,
     #[serde(default)]
     pub links: Vec<LinkFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "span")]
 pub(super) struct SpanFile<'a> {
     pub id: u64,
@@ -87,7 +89,7 @@ pub(super) struct SpanFile<'a> {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename = "link")]
 pub(super) struct LinkFile {
     pub id: u64,

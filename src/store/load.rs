@@ -32,13 +32,17 @@ pub fn from_str(text: &str, origin: &Path) -> Result<Project, LoadError> {
     if let Some(error) = peek_version(text).and_then(|found| version_error(found, text, &origin)) {
         return Err(error);
     }
-    let options = ron::Options::default().with_recursion_limit(MAX_NESTING);
-    let file: ProjectFile = options.from_str(text).map_err(|error| LoadError::Syntax {
-        path: origin.clone(),
-        line: error.span.start.line,
-        col: error.span.start.col,
-        message: error.code.to_string(),
-    })?;
+    let file = match parse(text) {
+        Ok(file) => file,
+        Err(error) => {
+            return Err(LoadError::Syntax {
+                path: origin,
+                line: error.span.start.line,
+                col: error.span.start.col,
+                message: error.code.to_string(),
+            });
+        }
+    };
     if let Some(error) = version_error(file.version.into(), text, &origin) {
         return Err(error);
     }
@@ -51,6 +55,41 @@ pub fn from_str(text: &str, origin: &Path) -> Result<Project, LoadError> {
             path: origin,
             problems,
         })
+    }
+}
+
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_recursion_limit(MAX_NESTING)
+}
+
+/// The file's serde shape: by the fast reader when the file is in the writer's own
+/// layout, else (hand-edited, or broken) by ron, which then also places any error.
+fn parse(text: &str) -> Result<ProjectFile<'_>, ron::error::SpannedError> {
+    let options = ron_options();
+    match super::fast::parse(text, &options) {
+        Some(file) => Ok(file),
+        None => options.from_str(text),
+    }
+}
+
+/// Checks that the fast reader agrees with ron on `text`: where it reads the file at all,
+/// ron reads it too, to the same values. `Ok(true)` when the fast reader read it,
+/// `Ok(false)` when it left the file to ron, `Err` says how the two differ. For tests and
+/// the fuzz target.
+#[doc(hidden)]
+pub fn fast_reader_agrees(text: &str) -> Result<bool, String> {
+    let options = ron_options();
+    let Some(fast) = super::fast::parse(text, &options) else {
+        return Ok(false);
+    };
+    match options.from_str::<ProjectFile<'_>>(text) {
+        Ok(slow) if slow == fast => Ok(true),
+        Ok(slow) => Err(format!(
+            "the fast reader read {fast:#?}\nbut ron read {slow:#?}"
+        )),
+        Err(error) => Err(format!(
+            "the fast reader read a file that ron refuses ({error}): {fast:#?}"
+        )),
     }
 }
 

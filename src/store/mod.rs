@@ -1,6 +1,7 @@
 //! RON project files: a versioned format, loading that checks everything, and saving
 //! that never loses data.
 
+mod fast;
 mod format;
 mod load;
 mod save;
@@ -9,7 +10,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use format::{CURRENT_VERSION, peek_version, to_ron};
-pub use load::{MAX_FILE_BYTES, from_str};
+pub use load::{MAX_FILE_BYTES, fast_reader_agrees, from_str};
 pub use save::{DiskStamp, SaveError, SaveMode, backup_path, save};
 
 use crate::model::Project;

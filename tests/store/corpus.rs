@@ -1,6 +1,7 @@
 //! Every file of the fuzzer's seed corpus (`fuzz/corpus/load/`) goes through the loader
 //! in the ordinary test run: no panic on any of them, `valid-*` files load and survive
-//! a round trip, and every other file is refused with a message. Crash inputs that the
+//! a round trip, and every other file is refused with a message. Where the loader's fast
+//! reader reads a file, it reads what ron reads. Crash inputs that the
 //! fuzzer finds are added to the corpus, so they stay fixed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -28,6 +29,11 @@ fn every_corpus_file_loads_or_fails_cleanly() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let bytes = std::fs::read(path).expect("a corpus file is readable");
+        if let Ok(text) = std::str::from_utf8(&bytes)
+            && let Err(difference) = store::fast_reader_agrees(text)
+        {
+            failures.push(format!("{name}: {difference}"));
+        }
         let result = catch_unwind(AssertUnwindSafe(|| {
             store::from_bytes(&bytes, Path::new("fuzz.ron"))
         }));

@@ -310,6 +310,9 @@ proptest! {
             "the file has a line end other than \\n"
         );
         prop_assert!(ron.ends_with(")\n"));
+        // The loader's fast reader takes every file the writer makes, and reads what
+        // ron reads.
+        prop_assert_eq!(store::fast_reader_agrees(&ron), Ok(true));
         let loaded = store::from_str(&ron, std::path::Path::new("prop.ron"));
         let loaded = match loaded {
             Ok(loaded) => loaded,
@@ -320,6 +323,135 @@ proptest! {
         prop_assert_eq!(&loaded, &project);
         prop_assert_eq!(store::to_ron(&loaded), ron, "load then to_ron changed the bytes");
     }
+}
+
+/// Edits that take a file just off the writer's layout, or into things ron reads
+/// differently from how they look: the fast reader must then read it exactly as ron does,
+/// or leave it to ron.
+const MUTATIONS: &[&str] = &[
+    "",
+    " ",
+    "  ",
+    "\t",
+    "\r",
+    "\n",
+    "\r\n",
+    ",",
+    "(",
+    ")",
+    "[",
+    "]",
+    ":",
+    "\"",
+    "\\",
+    "\\u{41}",
+    "\\u{D800}",
+    "\\u{110000}",
+    "\\u{0041}",
+    "\\u{4A}",
+    "\\x41",
+    "\\0",
+    "\\'",
+    "'",
+    "'a'",
+    "//",
+    "/*",
+    "*/",
+    "#",
+    "r#\"",
+    "r\"",
+    "b\"",
+    "0",
+    "01",
+    "1_0",
+    "0x1",
+    "+1",
+    "-1",
+    "18446744073709551616",
+    "Some(",
+    "None",
+    "id: ",
+    "text: ",
+    "note: Some(\"n\")",
+    "\n        (",
+    "\n        ),",
+    "\n            ],",
+    "\n    ],",
+    "\n)",
+    "\u{7}",
+    "\u{0}",
+    "\u{FEFF}",
+    "\u{2028}",
+    "é",
+    "👩\u{200D}👩",
+];
+
+#[derive(Clone, Debug)]
+struct Mutation {
+    /// Where, as a fraction of the file's length in chars, in millionths.
+    at: u32,
+    /// How many chars to remove there.
+    remove: usize,
+    /// What to insert there, from `MUTATIONS`.
+    insert: usize,
+}
+
+fn mutate(ron: &str, mutations: &[Mutation]) -> String {
+    let mut chars: Vec<char> = ron.chars().collect();
+    for m in mutations {
+        let at = (chars.len() as u64 * u64::from(m.at) / 1_000_000) as usize;
+        let end = (at + m.remove).min(chars.len());
+        chars.splice(at..end, MUTATIONS[m.insert % MUTATIONS.len()].chars());
+    }
+    chars.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn the_fast_reader_reads_a_mutated_file_as_ron_does_or_not_at_all(
+        recipe in project_recipe(),
+        mutations in prop::collection::vec(
+            (0u32..1_000_000, 0usize..4, 0usize..MUTATIONS.len())
+                .prop_map(|(at, remove, insert)| Mutation { at, remove, insert }),
+            1..4,
+        ),
+    ) {
+        let ron = mutate(&store::to_ron(&build(&recipe)), &mutations);
+        if let Err(difference) = store::fast_reader_agrees(&ron) {
+            return Err(TestCaseError::fail(format!("{difference}\n--- file:\n{ron}")));
+        }
+        // Whatever it is, loading it gives a project or an error, never a panic.
+        let _ = store::from_str(&ron, std::path::Path::new("mutated.ron"));
+    }
+}
+
+/// The mutation test above is only worth something if both answers come up often: the
+/// fast reader reading a mutated file (the edit kept the layout), and leaving it to ron.
+#[test]
+fn mutations_both_keep_and_break_the_writers_layout() {
+    use proptest::strategy::ValueTree as _;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut read, mut left) = (0, 0);
+    for n in 0..300u32 {
+        let recipe = project_recipe()
+            .new_tree(&mut runner)
+            .expect("a recipe")
+            .current();
+        let ron = store::to_ron(&build(&recipe));
+        let mutation = Mutation {
+            at: n.wrapping_mul(2_654_435_761) % 1_000_000,
+            remove: (n % 3) as usize,
+            insert: n as usize,
+        };
+        match store::fast_reader_agrees(&mutate(&ron, &[mutation])) {
+            Ok(true) => read += 1,
+            Ok(false) => left += 1,
+            Err(difference) => panic!("{difference}"),
+        }
+    }
+    assert!(read >= 60 && left >= 60, "read {read}, left to ron {left}");
 }
 
 proptest! {
