@@ -472,12 +472,14 @@ fn a_dataset_import_adds_documents_as_one_undoable_change() {
     assert_eq!(doc.spans().len(), 1);
     assert_eq!(doc.span_text(&doc.spans()[0]), "Kyiv");
     harness.state_mut().dialog = None;
-    let ctx = harness.ctx.clone();
-    harness
-        .state_mut()
-        .run_command(&ctx, marginalia::app::Command::UndoSettings);
+    // Ctrl+Z takes the whole import back, as one step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(harness.state().ws.project.documents.len(), 1);
+    assert_eq!(
+        harness.state().status_message.as_deref(),
+        Some("Undone: the dataset import.")
+    );
 }
 
 #[test]
@@ -540,12 +542,14 @@ fn renaming_a_label_in_settings_renames_every_span_and_undoes() {
         renamed, 20,
         "every said_by link of the sample follows the rename"
     );
-    let ctx = harness.ctx.clone();
-    harness
-        .state_mut()
-        .run_command(&ctx, marginalia::app::Command::UndoSettings);
+    // Ctrl+Z undoes the whole settings change; Ctrl+Shift+Z brings it back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(harness.state().ws.project.count_label("actor"), actors);
+    assert_eq!(harness.state().ws.project.count_label("speaker"), 0);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().ws.project.count_label("speaker"), actors);
 }
 
 #[test]

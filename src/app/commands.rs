@@ -40,7 +40,6 @@ pub enum Command {
     ZoomOut,
     ZoomReset,
     ProjectSettings,
-    UndoSettings,
     Shortcuts,
     About,
 }
@@ -102,7 +101,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 32] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
@@ -125,7 +124,6 @@ impl Command {
         Command::GrowEnd,
         Command::ShrinkEnd,
         Command::ProjectSettings,
-        Command::UndoSettings,
         Command::ZoomIn,
         Command::ZoomOut,
         Command::ZoomReset,
@@ -163,7 +161,6 @@ impl Command {
             Command::GrowEnd => "Grow span at end",
             Command::ShrinkEnd => "Shrink span at end",
             Command::ProjectSettings => "Project settings…",
-            Command::UndoSettings => "Undo settings change or import",
             Command::ZoomIn => "Larger text",
             Command::ZoomOut => "Smaller text",
             Command::ZoomReset => "Default text size",
@@ -184,8 +181,9 @@ impl Command {
             NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | PasteArticle
             | Export | Quit => Menu::File,
             Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
-            | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings
-            | UndoSettings => Menu::Edit,
+            | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings => {
+                Menu::Edit
+            }
             ZoomIn | ZoomOut | ZoomReset => Menu::View,
             NextDocument | PreviousDocument | MarkTodo | MarkInProgress | MarkDone => {
                 Menu::Document
@@ -220,7 +218,6 @@ impl Command {
             GrowEnd => vec![key(ALT, Key::ArrowRight)],
             ShrinkEnd => vec![key(ALT_SHIFT, Key::ArrowLeft)],
             ProjectSettings => vec![key(CTRL, Key::Comma)],
-            UndoSettings => vec![],
             ZoomIn => vec![key(CTRL, Key::Plus), key(CTRL, Key::Equals)],
             ZoomOut => vec![key(CTRL, Key::Minus)],
             ZoomReset => vec![key(CTRL, Key::Num0)],

@@ -566,7 +566,7 @@ fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
             .copied()
             .unwrap_or(0);
         ui.label(
-            RichText::new(format!("Remove the label “{name}”? This deletes its {count} span(s) in the project when you apply (Edit, Undo settings change or import, brings them back)."))
+            RichText::new(format!("Remove the label “{name}”? This deletes its {count} span(s) in the project when you apply (Ctrl+Z brings them back)."))
                 .strong(),
         );
         ui.horizontal(|ui| {

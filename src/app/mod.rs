@@ -25,7 +25,7 @@ pub use dialogs::{Answer, Dialog};
 pub use export::{ExportDraft, ExportJob, ImportDraft};
 pub use prefs::{Prefs, ThemeChoice};
 pub use recovery::Recovery;
-pub use workspace::{Origin, Selection, Workspace};
+pub use workspace::{Origin, ProjectChange, Selection, Stepped, UndoError, Workspace};
 
 use crate::model::{Document, SpanId, words};
 use crate::store::{self, SaveError, SaveMode};
@@ -514,6 +514,27 @@ impl MarginaliaApp {
         }
     }
 
+    /// Says what an undo or redo did when it was more than an edit on screen; a project
+    /// swapped under the view needs its layouts made afresh.
+    fn after_undo_or_redo(
+        &mut self,
+        result: Result<workspace::Stepped, workspace::UndoError>,
+        verb: &str,
+    ) {
+        match result {
+            Ok(workspace::Stepped::Project(change)) => {
+                self.view = ArticleView::default();
+                let done = if verb == "undo" { "Undone" } else { "Redone" };
+                self.status_message = Some(format!("{done}: the {}.", change.noun()));
+            }
+            Ok(workspace::Stepped::Nothing) => {
+                self.status_message = Some(format!("Nothing to {verb}."));
+            }
+            Ok(workspace::Stepped::Edit) => {}
+            Err(error) => self.status_message = Some(format!("Not done: {error}")),
+        }
+    }
+
     /// Carries out one command.
     pub fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         use Command::*;
@@ -539,12 +560,12 @@ impl MarginaliaApp {
             }
             Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Undo => {
-                let result = self.ws.undo().map(|_| ());
-                self.report(result);
+                let result = self.ws.undo();
+                self.after_undo_or_redo(result, "undo");
             }
             Redo => {
-                let result = self.ws.redo().map(|_| ());
-                self.report(result);
+                let result = self.ws.redo();
+                self.after_undo_or_redo(result, "redo");
             }
             Find => {
                 self.search.open = true;
@@ -610,12 +631,6 @@ impl MarginaliaApp {
             ZoomOut => self.prefs.font_size = (self.prefs.font_size - 1.0).max(9.0),
             ZoomReset => self.prefs.font_size = Prefs::default().font_size,
             ProjectSettings => self.dialog = Some(Dialog::settings(&self.ws)),
-            UndoSettings => {
-                if self.ws.undo_project_change() {
-                    self.view = ArticleView::default();
-                    self.status_message = Some("Project change undone.".into());
-                }
-            }
             Shortcuts => {
                 self.dialog = match self.dialog {
                     Some(Dialog::Shortcuts) => None,

@@ -54,7 +54,6 @@ fn command_enabled(app: &MarginaliaApp, command: Command) -> bool {
         | Command::ShrinkStart
         | Command::GrowEnd
         | Command::ShrinkEnd => ws.selected_span.is_some(),
-        Command::UndoSettings => ws.can_undo_project_change(),
         _ => true,
     }
 }

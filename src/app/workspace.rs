@@ -58,6 +58,103 @@ impl Selection {
     }
 }
 
+/// A project-wide change, as messages name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectChange {
+    /// Names, labels or link types changed in the settings.
+    Settings,
+    /// A dataset imported.
+    Import,
+    /// An article added as a new document.
+    Article,
+}
+
+impl ProjectChange {
+    /// What it is called in messages: "settings change".
+    pub fn noun(self) -> &'static str {
+        match self {
+            ProjectChange::Settings => "settings change",
+            ProjectChange::Import => "dataset import",
+            ProjectChange::Article => "added article",
+        }
+    }
+}
+
+/// What an undo or a redo did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stepped {
+    /// There was nothing to undo (or redo).
+    Nothing,
+    /// An annotation edit of the current document.
+    Edit,
+    /// A project-wide change.
+    Project(ProjectChange),
+}
+
+/// Why an undo could not be done.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UndoError {
+    /// The document's edit no longer applies.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// The newest project-wide change came before edits in other documents; undoing it
+    /// first would throw those edits away.
+    #[error(
+        "the {} can be undone once the later edits in {} are undone",
+        .change.noun(),
+        quoted_list(.documents)
+    )]
+    LaterEdits {
+        /// The change that is next to undo.
+        change: ProjectChange,
+        /// Titles of the documents with edits made after it.
+        documents: Vec<String>,
+    },
+}
+
+fn quoted_list(titles: &[String]) -> String {
+    let quoted: Vec<String> = titles.iter().map(|t| format!("“{t}”")).collect();
+    quoted.join(", ")
+}
+
+/// A project-wide change on the undo stack: what undoing it needs.
+#[derive(Clone, Debug)]
+enum ProjectStep {
+    /// Settings or an import: the project and its histories as they were before. The
+    /// histories start afresh after such a change, so any edit in them is a later one.
+    Replaced {
+        change: ProjectChange,
+        project: Box<Project>,
+        histories: Vec<History>,
+    },
+    /// An article appended as the last document; undoing it removes that document.
+    Appended,
+}
+
+/// A project-wide change undone, kept for redo.
+#[derive(Clone, Debug)]
+struct Redo {
+    step: RedoStep,
+    /// Each history's undo length just after the undo: the redo applies to that state
+    /// only, so it waits while a document has stepped away from it.
+    undo_lens: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+enum RedoStep {
+    /// The project and histories to put back.
+    Replaced {
+        change: ProjectChange,
+        project: Box<Project>,
+        histories: Vec<History>,
+    },
+    /// The document to append again, with its history.
+    Appended {
+        document: Box<Document>,
+        history: History,
+    },
+}
+
 /// The open project and everything about editing it.
 pub struct Workspace {
     /// The project.
@@ -74,9 +171,10 @@ pub struct Workspace {
     pub selected_span: Option<SpanId>,
     /// One history per document, in document order.
     histories: Vec<History>,
-    /// The project as it was before each project-wide change (settings, a dataset
-    /// import), newest last.
-    project_undo: Vec<Project>,
+    /// Project-wide changes (settings, a dataset import, an added article), newest last.
+    project_undo: Vec<ProjectStep>,
+    /// Project-wide changes undone, newest last, while they can still be redone.
+    project_redo: Vec<Redo>,
     /// Bumped on every change; compared with `saved_generation` for the unsaved mark.
     generation: u64,
     saved_generation: u64,
@@ -95,6 +193,7 @@ impl Workspace {
             selected_span: None,
             histories,
             project_undo: Vec::new(),
+            project_redo: Vec::new(),
             generation: 0,
             saved_generation: 0,
         }
@@ -142,11 +241,13 @@ impl Workspace {
         }
     }
 
-    /// Adds a document (an imported article) and shows it.
+    /// Adds a document (an imported article) and shows it; undone by [`Self::undo`].
     pub fn add_document(&mut self, doc: Document) {
         self.project.documents.push(doc);
         self.histories.push(History::default());
-        self.touch();
+        self.project_undo.push(ProjectStep::Appended);
+        self.project_redo.clear();
+        self.after_change();
         self.show_document(self.project.documents.len() - 1);
     }
 
@@ -163,18 +264,112 @@ impl Workspace {
                 edit
             };
         self.histories[self.current].apply(doc, &self.project.schema, edit)?;
+        // A new edit starts a new branch: project-wide changes undone before it stay
+        // undone.
+        self.project_redo.clear();
         self.after_change();
         Ok(())
     }
 
-    /// Undoes the current document's newest edit. `Ok(false)` if there was none.
-    pub fn undo(&mut self) -> Result<bool, EditError> {
-        self.step_history(History::undo)
+    /// Undoes the newest change: the current document's newest edit, or when it has
+    /// none left, the newest project-wide change (settings, an import, an added
+    /// article). A project-wide change is not undone while edits made after it remain,
+    /// as that would throw them away: the error names their documents.
+    pub fn undo(&mut self) -> Result<Stepped, UndoError> {
+        if self.step_history(History::undo)? {
+            return Ok(Stepped::Edit);
+        }
+        let Some(step) = self.project_undo.last() else {
+            return Ok(Stepped::Nothing);
+        };
+        let (change, later) = match step {
+            ProjectStep::Replaced { change, .. } => (*change, self.documents_with_edits(0)),
+            ProjectStep::Appended => (
+                ProjectChange::Article,
+                self.documents_with_edits(self.project.documents.len().saturating_sub(1)),
+            ),
+        };
+        if !later.is_empty() {
+            return Err(UndoError::LaterEdits {
+                change,
+                documents: later,
+            });
+        }
+        let redo = match self.project_undo.pop() {
+            Some(ProjectStep::Replaced {
+                change,
+                project,
+                histories,
+            }) => RedoStep::Replaced {
+                change,
+                project: Box::new(std::mem::replace(&mut self.project, *project)),
+                histories: std::mem::replace(&mut self.histories, histories),
+            },
+            Some(ProjectStep::Appended) => {
+                let (Some(document), Some(history)) =
+                    (self.project.documents.pop(), self.histories.pop())
+                else {
+                    return Ok(Stepped::Nothing);
+                };
+                RedoStep::Appended {
+                    document: Box::new(document),
+                    history,
+                }
+            }
+            None => return Ok(Stepped::Nothing),
+        };
+        self.project_redo.push(Redo {
+            step: redo,
+            undo_lens: self.undo_lens(),
+        });
+        self.after_project_change();
+        Ok(Stepped::Project(change))
     }
 
-    /// Redoes the current document's newest undone edit. `Ok(false)` if there was none.
-    pub fn redo(&mut self) -> Result<bool, EditError> {
-        self.step_history(History::redo)
+    /// Redoes the newest undone change: a project-wide change when nothing has moved
+    /// since it was undone, else the current document's newest undone edit.
+    pub fn redo(&mut self) -> Result<Stepped, UndoError> {
+        let ready = self
+            .project_redo
+            .last()
+            .is_some_and(|redo| redo.undo_lens == self.undo_lens());
+        if !ready {
+            let stepped = self.step_history(History::redo)?;
+            return Ok(if stepped {
+                Stepped::Edit
+            } else {
+                Stepped::Nothing
+            });
+        }
+        let Some(redo) = self.project_redo.pop() else {
+            return Ok(Stepped::Nothing);
+        };
+        let change = match redo.step {
+            RedoStep::Replaced {
+                change,
+                project,
+                histories,
+            } => {
+                self.project_undo.push(ProjectStep::Replaced {
+                    change,
+                    project: Box::new(std::mem::replace(&mut self.project, *project)),
+                    histories: std::mem::replace(&mut self.histories, histories),
+                });
+                change
+            }
+            RedoStep::Appended { document, history } => {
+                self.project.documents.push(*document);
+                self.histories.push(history);
+                self.project_undo.push(ProjectStep::Appended);
+                ProjectChange::Article
+            }
+        };
+        self.after_project_change();
+        if change == ProjectChange::Article {
+            // Show the article that came back.
+            self.current = self.project.documents.len() - 1;
+        }
+        Ok(Stepped::Project(change))
     }
 
     fn step_history(
@@ -189,6 +384,45 @@ impl Workspace {
             self.after_change();
         }
         Ok(stepped)
+    }
+
+    /// Titles of the documents from index `from` on that have edits to undo.
+    fn documents_with_edits(&self, from: usize) -> Vec<String> {
+        self.project
+            .documents
+            .iter()
+            .zip(&self.histories)
+            .skip(from)
+            .filter(|(_, history)| history.can_undo())
+            .map(|(doc, _)| doc.title.clone())
+            .collect()
+    }
+
+    fn undo_lens(&self) -> Vec<usize> {
+        self.histories.iter().map(History::undo_len).collect()
+    }
+
+    /// After the project was swapped or a document added or removed: the current
+    /// document may be gone, and the selection means nothing in another text.
+    fn after_project_change(&mut self) {
+        self.current = self
+            .current
+            .min(self.project.documents.len().saturating_sub(1));
+        self.selection = None;
+        self.selected_span = None;
+        self.after_change();
+    }
+
+    /// Records a project-wide change about to be made: the project and histories as
+    /// they are now go on the undo stack, and the histories start afresh.
+    fn push_project_change(&mut self, change: ProjectChange, before: Project) {
+        let fresh = vec![History::default(); self.histories.len()];
+        self.project_undo.push(ProjectStep::Replaced {
+            change,
+            project: Box::new(before),
+            histories: std::mem::replace(&mut self.histories, fresh),
+        });
+        self.project_redo.clear();
     }
 
     fn after_change(&mut self) {
@@ -311,14 +545,14 @@ impl Workspace {
 
     /// Applies project settings: names, and a schema change whose renamed keys follow on
     /// every span and link and whose removed labels and link types take their spans and
-    /// links with them. Undone by [`Self::undo_project_change`].
+    /// links with them. Undone by [`Self::undo`].
     pub fn apply_settings(
         &mut self,
         name: String,
         annotator: String,
         change: crate::model::SchemaChange,
     ) -> crate::model::SchemaChangeReport {
-        self.project_undo.push(self.project.clone());
+        self.push_project_change(ProjectChange::Settings, self.project.clone());
         self.project.name = name;
         self.project.annotator = annotator;
         let report = self.project.change_schema(change);
@@ -327,7 +561,7 @@ impl Workspace {
     }
 
     /// Imports a dataset (documents, spans, links, perhaps new labels) as one project-wide
-    /// change, undone by [`Self::undo_project_change`]. On any problem nothing changes.
+    /// change, undone by [`Self::undo`]. On any problem nothing changes.
     pub fn import_dataset(
         &mut self,
         options: &crate::formats::ImportOptions,
@@ -336,35 +570,13 @@ impl Workspace {
         let mut project = self.project.clone();
         let report = crate::formats::import(&mut project, options, inputs)?;
         let first_new = self.project.documents.len();
-        self.project_undo
-            .push(std::mem::replace(&mut self.project, project));
+        let before = std::mem::replace(&mut self.project, project);
+        self.push_project_change(ProjectChange::Import, before);
         self.histories
             .resize(self.project.documents.len(), History::default());
         self.after_change();
         self.show_document(first_new.min(self.project.documents.len().saturating_sub(1)));
         Ok(report)
-    }
-
-    /// Whether a project-wide change (settings, import) can be undone.
-    pub fn can_undo_project_change(&self) -> bool {
-        !self.project_undo.is_empty()
-    }
-
-    /// Undoes the newest project-wide change. Annotation edits made since then are
-    /// undone with it, because they were made on the changed project.
-    pub fn undo_project_change(&mut self) -> bool {
-        let Some(project) = self.project_undo.pop() else {
-            return false;
-        };
-        self.project = project;
-        self.histories = vec![History::default(); self.project.documents.len()];
-        self.current = self
-            .current
-            .min(self.project.documents.len().saturating_sub(1));
-        self.selection = None;
-        self.selected_span = None;
-        self.after_change();
-        true
     }
 
     /// Number of documents marked done.
@@ -385,11 +597,7 @@ impl Workspace {
             return Ok(());
         }
         let edit = doc.set_status_edit(status);
-        let index = self.current;
-        let doc = &mut self.project.documents[index];
-        self.histories[index].apply(doc, &self.project.schema, edit)?;
-        self.generation += 1;
-        Ok(())
+        self.apply(edit)
     }
 }
 
@@ -438,18 +646,157 @@ mod tests {
 
     #[test]
     fn histories_survive_switching_documents() {
-        let mut ws = workspace("one two");
-        ws.add_document(Document::new("e", "E", "three four"));
+        let mut ws = two_documents("E");
+        label_first_word(&mut ws, "claim");
+        ws.show_document(1);
+        assert_eq!(ws.undo(), Ok(Stepped::Nothing));
         ws.show_document(0);
+        assert_eq!(ws.undo(), Ok(Stepped::Edit));
+        assert!(ws.document().expect("doc").spans().is_empty());
+    }
+
+    /// A workspace opened on two documents, the second titled `title`.
+    fn two_documents(title: &str) -> Workspace {
+        let mut project = Project::new("p", "me");
+        project.documents.push(Document::new("d", "D", "one two"));
+        project
+            .documents
+            .push(Document::new("e", title, "three four"));
+        Workspace::new(project, Origin::Unsaved, None)
+    }
+
+    fn label_first_word(ws: &mut Workspace, label: &str) {
         ws.selection = Some(Selection {
             anchor: 0,
             focus: 3,
         });
-        ws.label("claim").expect("label");
+        ws.label(label).expect("label");
+    }
+
+    fn settings_renaming(ws: &mut Workspace, from: &str, to: &str) {
+        let mut schema = ws.project.schema.clone();
+        let label = schema
+            .labels
+            .iter_mut()
+            .find(|l| l.key == from)
+            .expect("the label");
+        label.key = to.into();
+        for link_type in &mut schema.link_types {
+            for key in link_type.from.iter_mut().chain(link_type.to.iter_mut()) {
+                if key == from {
+                    *key = to.into();
+                }
+            }
+        }
+        let renames = vec![(from.to_owned(), to.to_owned())];
+        let change = crate::model::SchemaChange {
+            schema,
+            label_renames: renames,
+            link_type_renames: Default::default(),
+        };
+        let (name, annotator) = (ws.project.name.clone(), ws.project.annotator.clone());
+        ws.apply_settings(name, annotator, change);
+    }
+
+    #[test]
+    fn undo_goes_back_through_edits_and_then_a_settings_change() {
+        let mut ws = workspace("one two");
+        label_first_word(&mut ws, "claim");
+        settings_renaming(&mut ws, "claim", "assertion");
+        ws.step_span(true);
+        ws.label("actor").expect("relabel after the change");
+        let labels = |ws: &Workspace| -> Vec<String> {
+            ws.document()
+                .expect("doc")
+                .spans()
+                .iter()
+                .map(|s| s.label.clone())
+                .collect()
+        };
+        assert_eq!(labels(&ws), ["actor"]);
+
+        assert_eq!(ws.undo(), Ok(Stepped::Edit));
+        assert_eq!(labels(&ws), ["assertion"]);
+        assert_eq!(ws.undo(), Ok(Stepped::Project(ProjectChange::Settings)));
+        assert_eq!(labels(&ws), ["claim"]);
+        assert!(ws.project.schema.label("assertion").is_none());
+        // The edit from before the change is next, and then nothing.
+        assert_eq!(ws.undo(), Ok(Stepped::Edit));
+        assert_eq!(ws.undo(), Ok(Stepped::Nothing));
+
+        // Redo comes back the same way.
+        assert_eq!(ws.redo(), Ok(Stepped::Edit));
+        assert_eq!(ws.redo(), Ok(Stepped::Project(ProjectChange::Settings)));
+        assert_eq!(ws.redo(), Ok(Stepped::Edit));
+        assert_eq!(labels(&ws), ["actor"]);
+        assert_eq!(ws.redo(), Ok(Stepped::Nothing));
+    }
+
+    #[test]
+    fn a_settings_change_is_not_undone_over_later_edits_in_other_documents() {
+        let mut ws = two_documents("Second");
+        settings_renaming(&mut ws, "claim", "assertion");
         ws.show_document(1);
-        assert_eq!(ws.undo(), Ok(false));
+        label_first_word(&mut ws, "assertion");
         ws.show_document(0);
-        assert_eq!(ws.undo(), Ok(true));
-        assert!(ws.document().expect("doc").spans().is_empty());
+        let before = ws.project.clone();
+        assert_eq!(
+            ws.undo(),
+            Err(UndoError::LaterEdits {
+                change: ProjectChange::Settings,
+                documents: vec!["Second".into()],
+            })
+        );
+        assert_eq!(ws.project, before, "nothing was thrown away");
+        let message = ws.undo().expect_err("still refused").to_string();
+        assert!(
+            message.contains("settings change") && message.contains("“Second”"),
+            "{message}"
+        );
+        // Once that edit is undone, the settings change can be.
+        ws.show_document(1);
+        assert_eq!(ws.undo(), Ok(Stepped::Edit));
+        assert_eq!(ws.undo(), Ok(Stepped::Project(ProjectChange::Settings)));
+        assert!(ws.project.schema.label("claim").is_some());
+    }
+
+    #[test]
+    fn an_added_article_is_undone_and_redone_as_a_whole() {
+        let mut ws = workspace("one two");
+        label_first_word(&mut ws, "claim");
+        ws.add_document(Document::new("e", "Added", "three four"));
+        assert_eq!(ws.current, 1);
+        label_first_word(&mut ws, "actor");
+        // Its own edits go first; then the article itself.
+        assert!(ws.undo().is_ok_and(|s| s == Stepped::Edit));
+        assert_eq!(ws.undo(), Ok(Stepped::Project(ProjectChange::Article)));
+        assert_eq!(ws.project.documents.len(), 1);
+        assert_eq!(ws.current, 0);
+        // Undoing it did not touch the first document's edit.
+        assert_eq!(ws.document().expect("doc").spans().len(), 1);
+        assert_eq!(ws.redo(), Ok(Stepped::Project(ProjectChange::Article)));
+        assert_eq!(ws.project.documents[1].title, "Added");
+        // A new edit after an undo drops what could be redone.
+        assert_eq!(ws.undo(), Ok(Stepped::Project(ProjectChange::Article)));
+        ws.step_span(true);
+        ws.label("location").expect("relabel");
+        assert_eq!(ws.redo(), Ok(Stepped::Nothing));
+        assert_eq!(ws.project.documents.len(), 1);
+    }
+
+    #[test]
+    fn an_added_article_with_edits_is_not_removed_from_another_document() {
+        let mut ws = workspace("one two");
+        ws.add_document(Document::new("e", "Added", "three four"));
+        label_first_word(&mut ws, "actor");
+        ws.show_document(0);
+        assert!(matches!(
+            ws.undo(),
+            Err(UndoError::LaterEdits {
+                change: ProjectChange::Article,
+                ..
+            })
+        ));
+        assert_eq!(ws.project.documents.len(), 2);
     }
 }
