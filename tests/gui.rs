@@ -247,6 +247,42 @@ fn unsaved_changes_prompt_on_close_and_cancel_keeps_the_work() {
     );
 }
 
+/// Picks `label` in the search bar and presses "Label all matches".
+fn label_all_matches(harness: &mut Harness<'_, MarginaliaApp>, label: &str) {
+    harness.state_mut().search_label = Some(label.into());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Label all matches")
+        .click();
+    harness.run();
+}
+
+#[test]
+fn search_matches_follow_the_document_on_screen() {
+    let mut harness = sample_app();
+    let article =
+        marginalia::formats::article_from_text("Talks in Moscow\n\nMoscow and Kyiv.".into())
+            .expect("an article");
+    assert!(harness.state_mut().add_article(article, None));
+    harness.state_mut().ws.show_document(0);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.state_mut().search.query = "Moscow".into();
+    let doc = harness.state().ws.document().expect("doc").clone();
+    harness.state_mut().search.update(&doc);
+    harness.run();
+    assert!(harness.state().search.matches.len() >= 3);
+
+    // Switching documents with the search bar open finds the matches in the new text,
+    // so "Label all matches" labels that text's matches, not the old offsets.
+    harness.state_mut().ws.show_document(1);
+    harness.run();
+    assert_eq!(harness.state().search.matches, [(9, 15), (17, 23)]);
+    label_all_matches(&mut harness, "location");
+    let doc = harness.state().ws.document().expect("doc");
+    let labelled: Vec<&str> = doc.spans().iter().map(|s| doc.span_text(s)).collect();
+    assert_eq!(labelled, ["Moscow", "Moscow"]);
+}
+
 #[test]
 fn search_and_label_all_matches_is_one_undoable_edit() {
     let mut harness = sample_app();
@@ -266,11 +302,7 @@ fn search_and_label_all_matches_is_one_undoable_edit() {
         matches >= 3,
         "Moscow appears several times, found {matches}"
     );
-    harness.state_mut().search_label = Some("location".into());
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::Button, "Label all matches")
-        .click();
-    harness.run();
+    label_all_matches(&mut harness, "location");
     let doc = harness.state().ws.document().expect("doc");
     let added = doc.spans().len() - before;
     let already = harness

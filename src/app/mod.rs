@@ -75,12 +75,15 @@ pub struct Search {
     pub current: usize,
     /// Give the query field focus on the next frame.
     pub focus: bool,
+    /// The digest of the text the matches were found in: matches belong to one text.
+    searched: Option<String>,
 }
 
 impl Search {
     /// Finds every case-insensitive match of the query in `doc`.
     pub fn update(&mut self, doc: &Document) {
         self.matches.clear();
+        self.searched = Some(doc.digest().to_owned());
         let query = self.query.trim();
         if query.is_empty() {
             return;
@@ -100,6 +103,14 @@ impl Search {
             }
         }
         self.current = self.current.min(self.matches.len().saturating_sub(1));
+    }
+
+    /// Finds the matches again if they were found in another text (the user switched
+    /// documents, or an undo took the document away).
+    pub fn refresh(&mut self, doc: &Document) {
+        if self.searched.as_deref() != Some(doc.digest()) {
+            self.update(doc);
+        }
     }
 }
 
@@ -277,6 +288,9 @@ impl MarginaliaApp {
 
     fn central_ui(&mut self, ui: &mut Ui) {
         if self.search.open {
+            if let Some(doc) = self.ws.document() {
+                self.search.refresh(doc);
+            }
             panels::search_bar_ui(self, ui);
         }
         let Some(doc) = self.ws.project.documents.get(self.ws.current) else {
@@ -484,6 +498,7 @@ impl MarginaliaApp {
         let Some(doc) = self.ws.project.documents.get_mut(index) else {
             return;
         };
+        self.search.refresh(doc);
         let mut edits = Vec::new();
         for &(start, end) in &self.search.matches {
             let exists = doc
@@ -495,6 +510,10 @@ impl MarginaliaApp {
             }
         }
         let count = edits.len();
+        if count == 0 {
+            self.status_message = Some("Every match has that label already.".into());
+            return;
+        }
         let result = self.ws.apply(crate::model::Edit::Batch(edits));
         if result.is_ok() {
             self.status_message = Some(format!("Labelled {count} match(es)."));

@@ -110,6 +110,19 @@ pub enum UndoError {
         /// Titles of the documents with edits made after it.
         documents: Vec<String>,
     },
+    /// The newest project-wide change undone can only be redone on the state it was
+    /// undone from, and edits in other documents have been undone or redone since.
+    #[error(
+        "the {} can be redone once the edits in {} are undone or redone back to where they were",
+        .change.noun(),
+        quoted_list(.documents)
+    )]
+    RedoWaits {
+        /// The change waiting to be redone.
+        change: ProjectChange,
+        /// Titles of the documents whose histories have moved.
+        documents: Vec<String>,
+    },
 }
 
 fn quoted_list(titles: &[String]) -> String {
@@ -129,6 +142,15 @@ enum ProjectStep {
     },
     /// An article appended as the last document; undoing it removes that document.
     Appended,
+}
+
+impl RedoStep {
+    fn change(&self) -> ProjectChange {
+        match self {
+            RedoStep::Replaced { change, .. } => *change,
+            RedoStep::Appended { .. } => ProjectChange::Article,
+        }
+    }
 }
 
 /// A project-wide change undone, kept for redo.
@@ -257,6 +279,11 @@ impl Workspace {
         let Some(doc) = self.project.documents.get_mut(self.current) else {
             return Ok(());
         };
+        if edit.is_noop() {
+            // Changes nothing, so it must not mark the file unsaved or end what redo
+            // could bring back.
+            return Ok(());
+        }
         let edit =
             if doc.status == Status::Todo && matches!(edit, Edit::AddSpan(_) | Edit::Batch(_)) {
                 Edit::Batch(vec![edit, doc.set_status_edit(Status::InProgress)])
@@ -334,12 +361,16 @@ impl Workspace {
             .last()
             .is_some_and(|redo| redo.undo_lens == self.undo_lens());
         if !ready {
-            let stepped = self.step_history(History::redo)?;
-            return Ok(if stepped {
-                Stepped::Edit
-            } else {
-                Stepped::Nothing
-            });
+            if self.step_history(History::redo)? {
+                return Ok(Stepped::Edit);
+            }
+            return match self.project_redo.last() {
+                Some(waiting) => Err(UndoError::RedoWaits {
+                    change: waiting.step.change(),
+                    documents: self.documents_moved_since(&waiting.undo_lens),
+                }),
+                None => Ok(Stepped::Nothing),
+            };
         }
         let Some(redo) = self.project_redo.pop() else {
             return Ok(Stepped::Nothing);
@@ -395,6 +426,18 @@ impl Workspace {
             .skip(from)
             .filter(|(_, history)| history.can_undo())
             .map(|(doc, _)| doc.title.clone())
+            .collect()
+    }
+
+    /// Titles of the documents whose history is not where `undo_lens` recorded it.
+    fn documents_moved_since(&self, undo_lens: &[usize]) -> Vec<String> {
+        self.project
+            .documents
+            .iter()
+            .zip(&self.histories)
+            .zip(undo_lens)
+            .filter(|((_, history), len)| history.undo_len() != **len)
+            .map(|((doc, _), _)| doc.title.clone())
             .collect()
     }
 
@@ -552,6 +595,14 @@ impl Workspace {
         annotator: String,
         change: crate::model::SchemaChange,
     ) -> crate::model::SchemaChangeReport {
+        let unchanged = name == self.project.name
+            && annotator == self.project.annotator
+            && change.schema == self.project.schema
+            && change.label_renames.is_empty()
+            && change.link_type_renames.is_empty();
+        if unchanged {
+            return crate::model::SchemaChangeReport::default();
+        }
         self.push_project_change(ProjectChange::Settings, self.project.clone());
         self.project.name = name;
         self.project.annotator = annotator;
@@ -570,6 +621,10 @@ impl Workspace {
         let mut project = self.project.clone();
         let report = crate::formats::import(&mut project, options, inputs)?;
         let first_new = self.project.documents.len();
+        if project == self.project {
+            // Every document was in the project already: nothing to record or show.
+            return Ok(report);
+        }
         let before = std::mem::replace(&mut self.project, project);
         self.push_project_change(ProjectChange::Import, before);
         self.histories
@@ -782,6 +837,44 @@ mod tests {
         ws.label("location").expect("relabel");
         assert_eq!(ws.redo(), Ok(Stepped::Nothing));
         assert_eq!(ws.project.documents.len(), 1);
+    }
+
+    #[test]
+    fn edits_and_settings_that_change_nothing_record_nothing() {
+        let mut ws = workspace("one two");
+        label_first_word(&mut ws, "claim");
+        ws.add_document(Document::new("e", "Added", "three four"));
+        assert_eq!(ws.undo(), Ok(Stepped::Project(ProjectChange::Article)));
+        // The span's own hotkey again, and settings applied unchanged: no new step, so
+        // the article can still be redone.
+        ws.step_span(true);
+        ws.label("claim").expect("same label");
+        let (name, annotator) = (ws.project.name.clone(), ws.project.annotator.clone());
+        let same = crate::model::SchemaChange {
+            schema: ws.project.schema.clone(),
+            label_renames: Vec::new(),
+            link_type_renames: Vec::new(),
+        };
+        ws.apply_settings(name, annotator, same);
+        assert_eq!(ws.redo(), Ok(Stepped::Project(ProjectChange::Article)));
+        assert_eq!(ws.project.documents.len(), 2);
+    }
+
+    #[test]
+    fn a_redo_that_must_wait_names_the_documents_it_waits_for() {
+        let mut ws = two_documents("Second");
+        label_first_word(&mut ws, "claim");
+        settings_renaming(&mut ws, "quote", "citation");
+        assert_eq!(ws.undo(), Ok(Stepped::Project(ProjectChange::Settings)));
+        assert_eq!(ws.undo(), Ok(Stepped::Edit));
+        ws.show_document(1);
+        let error = ws.redo().expect_err("the settings change waits");
+        assert!(matches!(error, UndoError::RedoWaits { ref documents, .. } if documents == &["D"]));
+        assert!(error.to_string().contains("“D”"), "{error}");
+        ws.show_document(0);
+        assert_eq!(ws.redo(), Ok(Stepped::Edit));
+        assert_eq!(ws.redo(), Ok(Stepped::Project(ProjectChange::Settings)));
+        assert!(ws.project.schema.label("citation").is_some());
     }
 
     #[test]

@@ -378,6 +378,10 @@ impl Document {
     /// no longer allow (a quote's `said_by` link when it becomes a location).
     pub fn relabel_edit(&self, id: SpanId, to: &str, schema: &Schema) -> Result<Edit, EditError> {
         let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+        if span.label == to {
+            // Nothing to do, and nothing for undo to record.
+            return Ok(Edit::Batch(Vec::new()));
+        }
         let mut edits: Vec<Edit> = self
             .links_of(id)
             .filter(|link| {
