@@ -78,6 +78,8 @@ fn parse(text: &str) -> Result<ProjectFile<'_>, ron::error::SpannedError> {
 /// the fuzz target.
 #[doc(hidden)]
 pub fn fast_reader_agrees(text: &str) -> Result<bool, String> {
+    // As `from_str` reads it.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let options = ron_options();
     let Some(fast) = super::fast::parse(text, &options) else {
         return Ok(false);
