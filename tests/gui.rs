@@ -778,3 +778,127 @@ fn save_in_the_unsaved_prompt_writes_in_the_background_then_closes() {
         "the window closes once the save is done"
     );
 }
+
+#[test]
+fn changes_made_while_a_project_opens_are_asked_about_before_it_replaces_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let other = dir.path().join("other.ron");
+    let project = marginalia::model::Project::new("Other", "bob");
+    marginalia::store::save(&project, &other, None, marginalia::store::SaveMode::Force)
+        .expect("saved");
+    let mut harness = sample_app();
+    harness.state_mut().open(&other);
+    // An edit made before the open has finished.
+    let (start, end) = find(&harness, "Rustem Umerov");
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: start,
+        focus: end,
+    });
+    harness.state_mut().ws.label("actor").expect("labelled");
+    wait_until_opened(&mut harness);
+    assert!(matches!(
+        harness.state().dialog,
+        Some(Dialog::Unsaved(marginalia::app::Then::UseOpened))
+    ));
+    assert_eq!(
+        harness.state().ws.project.name,
+        "Ukraine peace talks (sample)"
+    );
+    assert!(harness.state().ws.is_dirty(), "the edit is still there");
+    harness.get_by_label("Discard").click();
+    harness.run();
+    assert_eq!(harness.state().ws.project.name, "Other");
+    assert_eq!(harness.state().ws.origin, Origin::File(other));
+}
+
+#[test]
+fn a_save_finishing_after_another_project_opened_is_not_recorded_on_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b) = (dir.path().join("a.ron"), dir.path().join("b.ron"));
+    let project = marginalia::model::Project::new("B", "bob");
+    marginalia::store::save(&project, &b, None, marginalia::store::SaveMode::Force).expect("saved");
+    let mut harness = sample_app();
+    // Save A, and open B at once: whichever finishes first, B keeps its own file.
+    harness.state_mut().save_to(&a);
+    harness.state_mut().open(&b);
+    wait_until_saved(&mut harness);
+    wait_until_opened(&mut harness);
+    assert_eq!(harness.state().ws.project.name, "B");
+    assert_eq!(harness.state().ws.origin, Origin::File(b.clone()));
+    let on_disk = marginalia::store::load(&a).expect("a.ron loads");
+    assert_eq!(on_disk.project.name, "Ukraine peace talks (sample)");
+}
+
+#[test]
+fn a_second_save_during_a_save_is_done_after_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b) = (dir.path().join("a.ron"), dir.path().join("b.ron"));
+    let mut harness = sample_app();
+    harness.state_mut().save_to(&a);
+    harness.state_mut().save_to(&b);
+    wait_until_saved(&mut harness);
+    wait_until_saved(&mut harness);
+    assert!(a.exists() && b.exists(), "both saves were written");
+    assert_eq!(harness.state().ws.origin, Origin::File(b));
+}
+
+#[test]
+fn the_recovery_prompt_keeps_its_copy_until_it_is_answered() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    // A copy left by a run that did not close cleanly.
+    let mut earlier = Recovery::every(Some(state.clone()), std::time::Duration::ZERO);
+    let mut ws = marginalia::app::sample_workspace();
+    ws.touch();
+    earlier.tick(&ws);
+    while earlier.is_writing() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let copy = state.join("recovery.ron");
+    assert!(copy.exists());
+
+    // Started on a file: opening it must not delete the copy while the prompt is
+    // unanswered.
+    let file = dir.path().join("b.ron");
+    let project = marginalia::model::Project::new("B", "bob");
+    marginalia::store::save(&project, &file, None, marginalia::store::SaveMode::Force)
+        .expect("saved");
+    let recovery = Recovery::every(Some(state.clone()), std::time::Duration::ZERO);
+    let mut harness = harness_for(MarginaliaApp::new(Some(&file), Prefs::default(), recovery));
+    wait_until_opened(&mut harness);
+    assert_eq!(harness.state().ws.project.name, "B");
+    assert!(matches!(harness.state().dialog, Some(Dialog::Recover)));
+    assert!(
+        copy.exists(),
+        "the copy is kept while the prompt is unanswered"
+    );
+    harness.get_by_label("Restore").click();
+    harness.run();
+    assert_eq!(
+        harness.state().ws.project.name,
+        "Ukraine peace talks (sample)"
+    );
+    assert!(
+        harness.state().ws.is_dirty(),
+        "the restored work is unsaved"
+    );
+
+    // Started on a broken file: its error waits until the prompt is answered.
+    let broken = dir.path().join("broken.ron");
+    std::fs::write(&broken, "(version: 1,").expect("write");
+    let recovery = Recovery::every(Some(state), std::time::Duration::ZERO);
+    let mut harness = harness_for(MarginaliaApp::new(
+        Some(&broken),
+        Prefs::default(),
+        recovery,
+    ));
+    wait_until_opened(&mut harness);
+    assert!(matches!(harness.state().dialog, Some(Dialog::Recover)));
+    harness.get_by_label("Discard it").click();
+    harness.run();
+    assert!(
+        matches!(&harness.state().dialog, Some(Dialog::Error(m)) if m.contains("broken.ron")),
+        "the error shows after the prompt"
+    );
+    assert!(!copy.exists(), "discarded when the user said so");
+}

@@ -21,6 +21,8 @@ pub enum Then {
     OpenPath(PathBuf),
     /// Close the window.
     Close,
+    /// Switch to the project that finished opening in the background.
+    UseOpened,
 }
 
 /// Project settings being edited: applied as one change, or dropped.
@@ -136,6 +138,9 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) -> Option<Answer> {
             Dialog::Unsaved(then) => {
                 ui.heading("Unsaved changes");
                 ui.label(format!("“{}” has changes that are not saved.", app.ws.project.name));
+                if matches!(then, Then::UseOpened) {
+                    ui.label("They were made while another project was opening; it is ready to switch to.");
+                }
                 ui.horizontal(|ui| {
                     if ui.button("Save").clicked() {
                         answer = Some(Answer::SaveThen(then.clone()));

@@ -21,7 +21,7 @@ use egui::Ui;
 
 pub use article_view::{ArticleView, ViewAction, ViewInput};
 pub use commands::{Command, LABEL_HOTKEYS, Menu};
-pub use dialogs::{Answer, Dialog};
+pub use dialogs::{Answer, Dialog, Then};
 pub use export::{ExportDraft, ExportJob, ImportDraft};
 pub use prefs::{Prefs, ThemeChoice};
 pub use recovery::Recovery;
@@ -144,6 +144,16 @@ pub struct MarginaliaApp {
     focus_note: bool,
     /// Writes a recovery copy while there are unsaved changes.
     recovery: recovery::Recovery,
+    /// A recovery copy from an earlier run is being offered and the user has not said
+    /// what to do with it: until then it is neither deleted nor overwritten.
+    recovery_unanswered: bool,
+    /// Dialogs that came up while the recovery prompt was open, shown after it.
+    after_recovery_prompt: Vec<Dialog>,
+    /// A project that finished opening while the current one had changes made after the
+    /// user agreed to leave it: waiting for the unsaved-changes prompt.
+    opened: Option<(PathBuf, Box<Workspace>)>,
+    /// A save asked for while another was being written: done after it.
+    queued_save: Option<QueuedSave>,
     /// The user confirmed closing with unsaved changes.
     close_confirmed: bool,
     /// The window has been told to close.
@@ -162,6 +172,14 @@ pub struct MarginaliaApp {
     last_title: String,
 }
 
+/// A save waiting for the one being written.
+struct QueuedSave {
+    path: PathBuf,
+    mode: SaveMode,
+    then: Option<dialogs::Then>,
+    workspace: u64,
+}
+
 /// A save being written off the UI thread, and what to do once it succeeded.
 struct Saving {
     then: Option<dialogs::Then>,
@@ -173,6 +191,9 @@ struct Saving {
 /// to read and check, which must not freeze the window.
 struct Opening {
     path: PathBuf,
+    /// The workspace and generation the user agreed to leave: changes made after that
+    /// are asked about before the opened project replaces them.
+    leaving: (u64, u64),
     result: std::sync::mpsc::Receiver<Result<Workspace, store::LoadError>>,
 }
 
@@ -180,7 +201,8 @@ impl MarginaliaApp {
     /// The app on the bundled sample, opening `file` (if given) in the background. A file
     /// that cannot be opened leaves the sample open and shows why.
     pub fn new(file: Option<&Path>, prefs: Prefs, recovery: recovery::Recovery) -> Self {
-        let dialog = recovery.exists().then_some(Dialog::Recover);
+        let recovery_unanswered = recovery.exists();
+        let dialog = recovery_unanswered.then_some(Dialog::Recover);
         let mut app = Self {
             ws: sample_workspace(),
             view: ArticleView::default(),
@@ -196,6 +218,10 @@ impl MarginaliaApp {
             queued_label: None,
             focus_note: false,
             recovery,
+            recovery_unanswered,
+            after_recovery_prompt: Vec::new(),
+            opened: None,
+            queued_save: None,
             close_confirmed: false,
             close_sent: false,
             started: false,
@@ -262,7 +288,9 @@ impl MarginaliaApp {
         self.poll_opening(&ctx);
         self.poll_saving(&ctx);
         self.handle_close(&ctx);
-        self.recovery.tick(&self.ws);
+        if !self.recovery_unanswered {
+            self.recovery.tick(&self.ws);
+        }
         if self.ws.is_dirty() {
             // Wake up for the next recovery copy even when idle.
             ctx.request_repaint_after(Duration::from_secs(5));
@@ -447,7 +475,7 @@ impl MarginaliaApp {
         }
         self.status_message = Some(format!("Imported {added} article(s)."));
         if !problems.is_empty() {
-            self.dialog = Some(Dialog::Error(problems.join("\n")));
+            self.show_dialog(Dialog::Error(problems.join("\n")));
         }
     }
 
@@ -468,7 +496,7 @@ impl MarginaliaApp {
                 ));
             }
             Err(error) => {
-                self.dialog = Some(Dialog::Error(format!("Nothing was imported.\n{error}")))
+                self.show_dialog(Dialog::Error(format!("Nothing was imported.\n{error}")))
             }
         }
     }
@@ -685,8 +713,14 @@ impl MarginaliaApp {
             Answer::SaveThen(then) => self.save_then(SaveMode::Safe, Some(then)),
             Answer::Proceed(then) => self.proceed(then),
             Answer::Overwrite => self.save(SaveMode::Force),
-            Answer::RestoreRecovery => self.restore_recovery(),
-            Answer::DiscardRecovery => self.recovery.clear(),
+            Answer::RestoreRecovery => {
+                self.recovery_answered();
+                self.restore_recovery();
+            }
+            Answer::DiscardRecovery => {
+                self.recovery_answered();
+                self.recovery.clear();
+            }
             Answer::AddArticle(article) => {
                 self.add_article(article, None);
             }
@@ -707,6 +741,32 @@ impl MarginaliaApp {
         }
     }
 
+    /// Shows `dialog`, or if the recovery prompt is up, right after it: the prompt must
+    /// get its answer.
+    fn show_dialog(&mut self, dialog: Dialog) {
+        if matches!(self.dialog, Some(Dialog::Recover)) {
+            self.after_recovery_prompt.push(dialog);
+        } else {
+            self.dialog = Some(dialog);
+        }
+    }
+
+    /// The recovery prompt was answered: copies may be written and deleted again, and
+    /// what came up meanwhile is shown.
+    fn recovery_answered(&mut self) {
+        self.recovery_unanswered = false;
+        self.dialog = self.after_recovery_prompt.pop();
+        self.after_recovery_prompt.clear();
+    }
+
+    /// Deletes the recovery copy, unless it is one from an earlier run still waiting for
+    /// the user's answer.
+    fn clear_recovery(&mut self) {
+        if !self.recovery_unanswered {
+            self.recovery.clear();
+        }
+    }
+
     /// Opens the recovery copy from an earlier run in place of the current project.
     pub fn restore_recovery(&mut self) {
         match self.recovery.restore() {
@@ -715,7 +775,7 @@ impl MarginaliaApp {
                 self.view = ArticleView::default();
                 self.status_message = Some("Restored the unsaved work: save it to keep it.".into());
             }
-            Some(Err(error)) => self.dialog = Some(Dialog::Error(error.to_string())),
+            Some(Err(error)) => self.show_dialog(Dialog::Error(error.to_string())),
             None => {}
         }
     }
@@ -762,7 +822,7 @@ impl MarginaliaApp {
                     self.status_message = Some("Export finished.".into());
                     self.dialog = Some(Dialog::Message("Export finished".into(), report));
                 }
-                Err(error) => self.dialog = Some(Dialog::Error(error)),
+                Err(error) => self.show_dialog(Dialog::Error(error)),
             }
         }
     }
@@ -782,7 +842,7 @@ impl MarginaliaApp {
     /// changes.
     fn confirm_discard(&mut self, then: dialogs::Then) {
         if self.ws.is_dirty() {
-            self.dialog = Some(Dialog::Unsaved(then));
+            self.show_dialog(Dialog::Unsaved(then));
         } else {
             self.proceed(then);
         }
@@ -816,9 +876,14 @@ impl MarginaliaApp {
                 }
             }
             dialogs::Then::OpenPath(path) => self.open(&path),
+            dialogs::Then::UseOpened => {
+                if let Some((path, ws)) = self.opened.take() {
+                    self.use_opened(path, *ws);
+                }
+            }
             dialogs::Then::Close => {
                 self.close_confirmed = true;
-                self.recovery.clear();
+                self.clear_recovery();
             }
         }
     }
@@ -838,6 +903,7 @@ impl MarginaliaApp {
         });
         self.opening = Some(Opening {
             path: path.to_path_buf(),
+            leaving: (self.ws.id(), self.ws.generation()),
             result,
         });
         self.status_message = Some(format!("Opening {}…", path.display()));
@@ -860,24 +926,35 @@ impl MarginaliaApp {
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 let message = format!("opening {} stopped unexpectedly", opening.path.display());
                 self.opening = None;
-                self.dialog = Some(Dialog::Error(message));
+                self.show_dialog(Dialog::Error(message));
                 return;
             }
         };
-        let Some(Opening { path, .. }) = self.opening.take() else {
+        let Some(Opening { path, leaving, .. }) = self.opening.take() else {
             return;
         };
         match outcome {
-            Ok(ws) => {
-                self.replace_workspace(ws);
-                self.prefs.remember(&path);
-                self.status_message = Some(format!("Opened {}", path.display()));
+            Ok(ws) if self.ws.is_dirty() && (self.ws.id(), self.ws.generation()) != leaving => {
+                // Changed while it was opening: ask before those changes go.
+                self.status_message = Some(format!(
+                    "Opened {}: save or discard your latest changes to switch to it.",
+                    path.display()
+                ));
+                self.opened = Some((path, Box::new(ws)));
+                self.show_dialog(Dialog::Unsaved(dialogs::Then::UseOpened));
             }
+            Ok(ws) => self.use_opened(path, ws),
             Err(error) => {
                 self.status_message = None;
-                self.dialog = Some(Dialog::Error(error.to_string()));
+                self.show_dialog(Dialog::Error(error.to_string()));
             }
         }
+    }
+
+    fn use_opened(&mut self, path: PathBuf, ws: Workspace) {
+        self.replace_workspace(ws);
+        self.prefs.remember(&path);
+        self.status_message = Some(format!("Opened {}", path.display()));
     }
 
     fn replace_workspace(&mut self, ws: Workspace) {
@@ -885,7 +962,7 @@ impl MarginaliaApp {
         self.view = ArticleView::default();
         self.search = Search::default();
         self.note_draft = None;
-        self.recovery.clear();
+        self.clear_recovery();
     }
 
     /// Saves to the project's file, asking for one if it has none (the bundled sample).
@@ -933,7 +1010,14 @@ impl MarginaliaApp {
     fn start_save(&mut self, request: workspace::SaveRequest, then: Option<dialogs::Then>) {
         if self.saving.is_some() {
             // One save at a time: a second one could overwrite the first's newer file.
-            self.status_message = Some("Still saving…".into());
+            // This one is made afresh once the first is done, from what is there then.
+            self.status_message = Some("Still saving; will save again after.".into());
+            self.queued_save = Some(QueuedSave {
+                path: request.path.clone(),
+                mode: request.mode(),
+                then,
+                workspace: self.ws.id(),
+            });
             return;
         }
         let (sender, result) = std::sync::mpsc::channel();
@@ -969,7 +1053,7 @@ impl MarginaliaApp {
             }
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 self.saving = None;
-                self.dialog = Some(Dialog::Error(
+                self.show_dialog(Dialog::Error(
                     "saving stopped unexpectedly; nothing was lost, save again".into(),
                 ));
                 return;
@@ -978,25 +1062,51 @@ impl MarginaliaApp {
         let then = self.saving.take().and_then(|s| s.then);
         match outcome {
             Ok((request, stamp)) => {
-                self.ws.saved(&request, stamp);
-                if !self.ws.is_dirty() {
-                    self.recovery.clear();
+                // Recorded only on the project it was taken from: another may have been
+                // opened meanwhile, and must not take this file as its own.
+                if request.is_for(&self.ws) {
+                    self.ws.saved(&request, stamp);
+                    if !self.ws.is_dirty() {
+                        self.clear_recovery();
+                    }
                 }
                 self.prefs.remember(&request.path);
                 self.status_message = Some(format!("Saved {}", request.path.display()));
                 if let Some(then) = then {
                     self.proceed(then);
                 }
+                self.start_queued_save();
             }
             Err(SaveError::ChangedOnDisk { path }) => {
+                // A save asked for meanwhile would meet the same problem: the user
+                // decides now.
+                self.queued_save = None;
                 self.status_message = None;
-                self.dialog = Some(Dialog::ChangedOnDisk(path));
+                self.show_dialog(Dialog::ChangedOnDisk(path));
             }
             Err(error) => {
+                self.queued_save = None;
                 self.status_message = None;
-                self.dialog = Some(Dialog::Error(error.to_string()));
+                self.show_dialog(Dialog::Error(error.to_string()));
             }
         }
+    }
+
+    /// Starts the save asked for during the last one, if it is for this project still.
+    fn start_queued_save(&mut self) {
+        let Some(queued) = self.queued_save.take() else {
+            return;
+        };
+        if queued.workspace != self.ws.id() {
+            return;
+        }
+        let request = if self.ws.path() == Some(queued.path.as_path()) {
+            self.ws.save_request(queued.mode)
+        } else {
+            None
+        };
+        let request = request.unwrap_or_else(|| self.ws.save_as_request(&queued.path));
+        self.start_save(request, queued.then);
     }
 
     fn handle_close(&mut self, ctx: &egui::Context) {
@@ -1005,9 +1115,10 @@ impl MarginaliaApp {
             && !self.close_confirmed
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.dialog = Some(Dialog::Unsaved(dialogs::Then::Close));
+            self.show_dialog(Dialog::Unsaved(dialogs::Then::Close));
         }
-        if self.close_confirmed && !self.close_sent {
+        // A save still being written is finished first.
+        if self.close_confirmed && !self.close_sent && self.saving.is_none() {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             self.close_sent = true;
         }

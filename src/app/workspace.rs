@@ -27,9 +27,22 @@ pub struct SaveRequest {
     expected: Option<DiskStamp>,
     mode: SaveMode,
     generation: u64,
+    /// [`Workspace::id`] of the workspace it was taken from.
+    workspace: u64,
 }
 
 impl SaveRequest {
+    /// Whether it was taken from `ws`: a save that finishes after another project was
+    /// opened must not be recorded as that project's save.
+    pub fn is_for(&self, ws: &Workspace) -> bool {
+        self.workspace == ws.id
+    }
+
+    /// How it saves: checking for changes on disk, or over them.
+    pub fn mode(&self) -> SaveMode {
+        self.mode
+    }
+
     /// Writes the snapshot (any thread).
     pub fn write(&self) -> Result<DiskStamp, SaveError> {
         store::save(&self.project, &self.path, self.expected.as_ref(), self.mode)
@@ -200,7 +213,13 @@ pub struct Workspace {
     /// Bumped on every change; compared with `saved_generation` for the unsaved mark.
     generation: u64,
     saved_generation: u64,
+    /// Tells workspaces apart, so that work started for one (a save) is not recorded on
+    /// another that replaced it meanwhile.
+    id: u64,
 }
+
+/// The next [`Workspace::id`].
+static NEXT_WORKSPACE_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Workspace {
     /// A workspace on a project.
@@ -218,7 +237,19 @@ impl Workspace {
             project_redo: Vec::new(),
             generation: 0,
             saved_generation: 0,
+            id: NEXT_WORKSPACE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+
+    /// Which workspace this is: each new or opened project gets its own.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Bumped on every change: the same workspace with the same generation has not
+    /// changed.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Opens a project file.
@@ -563,6 +594,7 @@ impl Workspace {
             expected: self.stamp.clone(),
             mode,
             generation: self.generation,
+            workspace: self.id,
         })
     }
 
@@ -575,6 +607,7 @@ impl Workspace {
             expected: None,
             mode: SaveMode::Force,
             generation: self.generation,
+            workspace: self.id,
         }
     }
 
