@@ -549,7 +549,7 @@ impl ArticleView {
     fn paragraph_of(&self, offset: usize) -> usize {
         self.paragraphs
             .partition_point(|p| p.char_end < offset)
-            .min(self.paragraphs.len() - 1)
+            .min(self.paragraphs.len().saturating_sub(1))
     }
 
     /// The code point nearest to `pos`, in content coordinates relative to the text's
@@ -569,7 +569,7 @@ impl ArticleView {
             .tops
             .partition_point(|&t| t <= pos.y)
             .saturating_sub(1)
-            .min(self.paragraphs.len() - 1);
+            .min(self.paragraphs.len().saturating_sub(1));
         let galley = self.galley(ui, doc, index, font_size, wrap_width);
         let local = Vec2::new(pos.x, pos.y - self.tops[index]);
         let cursor: CCursor = galley.cursor_from_pos(local);

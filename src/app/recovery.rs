@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::workspace::{Origin, Workspace};
@@ -20,6 +20,9 @@ pub struct Recovery {
     interval: Duration,
     last_write: Instant,
     writing: Arc<AtomicBool>,
+    /// Bumped by every `clear`: a copy being written when it changes is deleted once
+    /// written, so that a clear during a write does not leave a stale copy behind.
+    clears: Arc<AtomicU64>,
 }
 
 impl Recovery {
@@ -35,6 +38,7 @@ impl Recovery {
             interval,
             last_write: Instant::now(),
             writing: Arc::default(),
+            clears: Arc::default(),
         }
     }
 
@@ -99,6 +103,8 @@ impl Recovery {
             .unwrap_or_default();
         let path = path.clone();
         let writing = self.writing.clone();
+        let clears = self.clears.clone();
+        let clears_before = clears.load(Ordering::Acquire);
         writing.store(true, Ordering::Release);
         std::thread::spawn(move || {
             if let Some(dir) = path.parent() {
@@ -107,18 +113,27 @@ impl Recovery {
             // A failed recovery write must not disturb the user; the next tick retries.
             let _ = std::fs::write(Self::origin_path(&path), origin);
             let _ = store::save(&project, &path, None, SaveMode::Force);
+            if clears.load(Ordering::Acquire) != clears_before {
+                // Saved or discarded while this was written: the copy is stale.
+                Self::remove_files(&path);
+            }
             writing.store(false, Ordering::Release);
         });
     }
 
     /// Removes the recovery copy (after a save, or when the user discards it).
     pub fn clear(&mut self) {
+        self.clears.fetch_add(1, Ordering::AcqRel);
         if let Some(path) = &self.path {
-            let _ = std::fs::remove_file(path);
-            let _ = std::fs::remove_file(store::backup_path(path));
-            let _ = std::fs::remove_file(Self::origin_path(path));
+            Self::remove_files(path);
         }
         self.last_write = Instant::now();
+    }
+
+    fn remove_files(copy: &std::path::Path) {
+        let _ = std::fs::remove_file(copy);
+        let _ = std::fs::remove_file(store::backup_path(copy));
+        let _ = std::fs::remove_file(Self::origin_path(copy));
     }
 }
 
@@ -149,6 +164,28 @@ mod tests {
         assert!(restored.is_dirty(), "a restored copy still has to be saved");
         recovery.clear();
         assert!(!recovery.exists());
+    }
+
+    #[test]
+    fn a_clear_during_a_write_leaves_no_copy_behind() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut project = Project::new("p", "me");
+        // Large enough that the write is still going when `clear` runs.
+        let text = "Kyiv said yes. ".repeat(200_000);
+        project.documents.push(Document::new("d", "D", text));
+        let mut ws = Workspace::new(project, Origin::Unsaved, None);
+        ws.touch();
+        let mut recovery = Recovery::every(Some(dir.path().join("state")), Duration::ZERO);
+        recovery.tick(&ws);
+        assert!(recovery.is_writing());
+        recovery.clear();
+        while recovery.is_writing() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(
+            !recovery.exists(),
+            "a stale copy would be offered after a clean exit"
+        );
     }
 
     #[test]
