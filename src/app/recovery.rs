@@ -57,14 +57,17 @@ impl Recovery {
     pub fn restore(&self) -> Option<Result<Workspace, store::LoadError>> {
         let copy = self.existing()?;
         Some(Workspace::open(copy).map(|mut ws| {
-            ws.origin = std::fs::read_to_string(Self::origin_path(copy))
-                .ok()
+            // The sidecar: the project's file, and what that file looked like when the
+            // work in the copy began from it.
+            let sidecar = std::fs::read_to_string(Self::origin_path(copy)).unwrap_or_default();
+            let mut lines = sidecar.lines();
+            ws.origin = lines
+                .next()
                 .filter(|p| !p.trim().is_empty())
-                .map_or(Origin::Unsaved, |p| {
-                    Origin::File(PathBuf::from(p.trim_end_matches('\n')))
-                });
-            // The file on disk is older than the copy: saving replaces it (keeping a .bak).
-            ws.stamp = None;
+                .map_or(Origin::Unsaved, |p| Origin::File(PathBuf::from(p)));
+            // Saving then notices if the file changed after the copy was made (a git
+            // pull, another editor) and asks first.
+            ws.stamp = lines.next().and_then(store::DiskStamp::from_text);
             ws.touch();
             ws
         }))
@@ -97,10 +100,13 @@ impl Recovery {
         }
         self.last_write = Instant::now();
         let project = ws.project.clone();
-        let origin = ws
+        let mut origin = ws
             .path()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
+        if let Some(stamp) = &ws.stamp {
+            origin = format!("{origin}\n{}\n", stamp.to_text());
+        }
         let path = path.clone();
         let writing = self.writing.clone();
         let clears = self.clears.clone();
@@ -186,6 +192,38 @@ mod tests {
             !recovery.exists(),
             "a stale copy would be offered after a clean exit"
         );
+    }
+
+    #[test]
+    fn a_restored_copy_asks_before_saving_over_a_file_changed_since() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("work.ron");
+        let mut project = Project::new("p", "me");
+        project
+            .documents
+            .push(Document::new("d", "D", "Kyiv said yes."));
+        store::save(&project, &file, None, SaveMode::Force).expect("saved");
+        let mut ws = Workspace::open(&file).expect("opens");
+        ws.touch();
+        let mut recovery = Recovery::every(Some(dir.path().join("state")), Duration::ZERO);
+        recovery.tick(&ws);
+        while recovery.is_writing() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+
+        // Unchanged on disk: the restored work saves over it.
+        let restored = recovery.restore().expect("a copy").expect("it loads");
+        let request = restored.save_request(SaveMode::Safe).expect("has its file");
+        request.write().expect("the file is as it was");
+
+        // Changed on disk since: the save is refused, to be asked about.
+        std::fs::write(&file, store::to_ron(&Project::new("theirs", "bob"))).expect("write");
+        let restored = recovery.restore().expect("a copy").expect("it loads");
+        let request = restored.save_request(SaveMode::Safe).expect("has its file");
+        assert!(matches!(
+            request.write(),
+            Err(store::SaveError::ChangedOnDisk { .. })
+        ));
     }
 
     #[test]

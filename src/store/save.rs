@@ -31,6 +31,31 @@ impl DiskStamp {
         }
     }
 
+    /// The stamp as one line of text (size and content hash), to keep beside a copy of
+    /// the project: read back with [`Self::from_text`], it still tells whether the file
+    /// changed (by its content, as the time is not kept).
+    pub fn to_text(&self) -> String {
+        let hex: String = self.hash.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{} {hex}", self.len)
+    }
+
+    /// A stamp written by [`Self::to_text`]; `None` if `text` is not one.
+    pub fn from_text(text: &str) -> Option<Self> {
+        let (len, hex) = text.trim().split_once(' ')?;
+        if hex.len() != 64 || !hex.is_ascii() {
+            return None;
+        }
+        let mut hash = [0; 32];
+        for (i, byte) in hash.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(Self {
+            len: len.parse().ok()?,
+            modified: None,
+            hash,
+        })
+    }
+
     /// Whether the file at `path` still has the content this stamp describes. Size and
     /// time decide when they match; otherwise the content is hashed, so a file that was
     /// touched but not changed still counts as unchanged.
