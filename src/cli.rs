@@ -307,12 +307,9 @@ fn validate(files: &[PathBuf], out: &mut impl std::io::Write) -> anyhow::Result<
                 for problem in &problems {
                     writeln!(out, "{}: {problem}", path.display())?;
                 }
-                writeln!(
-                    out,
-                    "{}: invalid ({} problems)",
-                    path.display(),
-                    problems.len()
-                )?;
+                let count = problems.len();
+                let noun = if count == 1 { "problem" } else { "problems" };
+                writeln!(out, "{}: invalid ({count} {noun})", path.display())?;
                 code = ExitCode::from(EXIT_INVALID);
             }
             Err(

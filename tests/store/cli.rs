@@ -247,10 +247,19 @@ fn validate_exits_0_for_a_valid_project() {
 
 #[test]
 fn validate_exits_1_and_prints_every_problem() {
-    let dir = with_fixtures(&["broken/several_problems.ron", "v1/project.ron"]);
+    let dir = with_fixtures(&[
+        "broken/several_problems.ron",
+        "broken/unknown_label.ron",
+        "v1/project.ron",
+    ]);
     let output = run(
         dir.path(),
-        &["validate", "project.ron", "several_problems.ron"],
+        &[
+            "validate",
+            "project.ron",
+            "several_problems.ron",
+            "unknown_label.ron",
+        ],
     );
     assert_code(&output, 1);
     let out = stdout(&output);
@@ -267,6 +276,10 @@ fn validate_exits_1_and_prints_every_problem() {
     }
     assert!(
         out.contains("several_problems.ron: invalid (6 problems)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("unknown_label.ron: invalid (1 problem)\n"),
         "{out}"
     );
     assert!(
