@@ -3,9 +3,10 @@
 
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
 
+use super::background::{Background, Poll};
 use crate::formats::{self, ExportOptions, Format, ImportOptions, Layer, OffsetUnit};
 use crate::model::{Project, Status};
 
@@ -96,7 +97,7 @@ pub struct ExportJob {
     done: Arc<AtomicUsize>,
     total: Arc<AtomicUsize>,
     cancel: Arc<AtomicBool>,
-    result: mpsc::Receiver<Result<String, String>>,
+    job: Background<Result<String, String>>,
 }
 
 impl ExportJob {
@@ -105,42 +106,44 @@ impl ExportJob {
         project: Project,
         draft: &ExportDraft,
         out: PathBuf,
-        repaint: impl Fn() + Send + 'static,
+        repaint: impl Fn() + Send + Sync + 'static,
     ) -> Self {
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(1));
         let cancel = Arc::new(AtomicBool::new(false));
-        let (sender, result) = mpsc::channel();
         let options = draft.options();
         let (thread_done, thread_total, thread_cancel) =
             (done.clone(), total.clone(), cancel.clone());
-        std::thread::spawn(move || {
-            let progress = |d: usize, t: usize| {
-                thread_done.store(d, Ordering::Relaxed);
-                thread_total.store(t.max(1), Ordering::Relaxed);
-                repaint();
-                if thread_cancel.load(Ordering::Relaxed) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
+        let repaint = Arc::new(repaint);
+        let wake = repaint.clone();
+        let job = Background::spawn(
+            move || {
+                let progress = |d: usize, t: usize| {
+                    thread_done.store(d, Ordering::Relaxed);
+                    thread_total.store(t.max(1), Ordering::Relaxed);
+                    repaint();
+                    if thread_cancel.load(Ordering::Relaxed) {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                };
+                match formats::export(&project, &options, &out, &progress) {
+                    Ok(report) => {
+                        let mut text = Vec::new();
+                        let _ = crate::cli::print_export_report(&report, &mut text);
+                        Ok(String::from_utf8_lossy(&text).into_owned())
+                    }
+                    Err(error) => Err(format!("cannot export to {}: {error}", out.display())),
                 }
-            };
-            let outcome = match formats::export(&project, &options, &out, &progress) {
-                Ok(report) => {
-                    let mut text = Vec::new();
-                    let _ = crate::cli::print_export_report(&report, &mut text);
-                    Ok(String::from_utf8_lossy(&text).into_owned())
-                }
-                Err(error) => Err(format!("cannot export to {}: {error}", out.display())),
-            };
-            let _ = sender.send(outcome);
-            repaint();
-        });
+            },
+            move || wake(),
+        );
         Self {
             done,
             total,
             cancel,
-            result,
+            job,
         }
     }
 
@@ -156,6 +159,12 @@ impl ExportJob {
 
     /// The outcome, once the thread has finished: a report, or what went wrong.
     pub fn finished(&self) -> Option<Result<String, String>> {
-        self.result.try_recv().ok()
+        match self.job.poll() {
+            Poll::Running => None,
+            Poll::Done(outcome) => Some(outcome),
+            Poll::Died => Some(Err("the export stopped unexpectedly (a bug); nothing was \
+                 written over, try again"
+                .into())),
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! the only place that opens file dialogs or touches the disk.
 
 mod article_view;
+mod background;
 mod commands;
 mod dialogs;
 mod export;
@@ -29,6 +30,7 @@ pub use workspace::{Origin, ProjectChange, Selection, Stepped, UndoError, Worksp
 
 use crate::model::{Document, SpanId, words};
 use crate::store::{self, SaveError, SaveMode};
+use background::{Background, Poll};
 
 /// The bundled sample project, so the app opens on something real anywhere.
 pub const SAMPLE_PROJECT: &str = include_str!("../../saves/sample.ron");
@@ -183,8 +185,7 @@ struct QueuedSave {
 /// A save being written off the UI thread, and what to do once it succeeded.
 struct Saving {
     then: Option<dialogs::Then>,
-    result:
-        std::sync::mpsc::Receiver<Result<(workspace::SaveRequest, store::DiskStamp), SaveError>>,
+    job: Background<Result<(workspace::SaveRequest, store::DiskStamp), SaveError>>,
 }
 
 /// A project file being opened off the UI thread: a 10 MB project takes about a second
@@ -194,7 +195,7 @@ struct Opening {
     /// The workspace and generation the user agreed to leave: changes made after that
     /// are asked about before the opened project replaces them.
     leaving: (u64, u64),
-    result: std::sync::mpsc::Receiver<Result<Workspace, store::LoadError>>,
+    job: Background<Result<Workspace, store::LoadError>>,
 }
 
 impl MarginaliaApp {
@@ -888,25 +889,28 @@ impl MarginaliaApp {
         }
     }
 
-    /// Opens a project file; on failure the current project stays and the error shows.
     /// Opens a project file on a background thread; the current project stays on
-    /// screen (and editable) until it has been read and checked.
+    /// screen (and editable) until it has been read and checked. On failure it stays,
+    /// and the error shows.
     pub fn open(&mut self, path: &Path) {
-        let (sender, result) = std::sync::mpsc::channel();
         let thread_path = path.to_path_buf();
-        let ctx = self.ctx.clone();
-        std::thread::spawn(move || {
-            let _ = sender.send(Workspace::open(&thread_path));
-            if let Some(ctx) = ctx {
-                ctx.request_repaint();
-            }
-        });
         self.opening = Some(Opening {
             path: path.to_path_buf(),
             leaving: (self.ws.id(), self.ws.generation()),
-            result,
+            job: Background::spawn(move || Workspace::open(&thread_path), self.waker()),
         });
         self.status_message = Some(format!("Opening {}…", path.display()));
+    }
+
+    /// What background work calls when it is done: a repaint, so that the next frame
+    /// picks up its result.
+    fn waker(&self) -> impl FnOnce() + Send + 'static {
+        let ctx = self.ctx.clone();
+        move || {
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        }
     }
 
     /// Whether a project is being opened in the background.
@@ -916,14 +920,13 @@ impl MarginaliaApp {
 
     fn poll_opening(&mut self, ctx: &egui::Context) {
         let Some(opening) = &self.opening else { return };
-        let outcome = match opening.result.try_recv() {
-            Ok(outcome) => outcome,
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                // Woken by the thread when done; this is only a fallback.
-                ctx.request_repaint_after(Duration::from_millis(100));
+        let outcome = match opening.job.poll() {
+            Poll::Done(outcome) => outcome,
+            Poll::Running => {
+                wait_for_background(ctx);
                 return;
             }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Poll::Died => {
                 let message = format!("opening {} stopped unexpectedly", opening.path.display());
                 self.opening = None;
                 self.show_dialog(Dialog::Error(message));
@@ -1020,17 +1023,12 @@ impl MarginaliaApp {
             });
             return;
         }
-        let (sender, result) = std::sync::mpsc::channel();
-        let ctx = self.ctx.clone();
         self.status_message = Some(format!("Saving {}…", request.path.display()));
-        std::thread::spawn(move || {
-            let outcome = request.write().map(|stamp| (request, stamp));
-            let _ = sender.send(outcome);
-            if let Some(ctx) = ctx {
-                ctx.request_repaint();
-            }
-        });
-        self.saving = Some(Saving { then, result });
+        let job = Background::spawn(
+            move || request.write().map(|stamp| (request, stamp)),
+            self.waker(),
+        );
+        self.saving = Some(Saving { then, job });
     }
 
     /// Whether the window has been told to close (the user dealt with unsaved changes).
@@ -1045,13 +1043,13 @@ impl MarginaliaApp {
 
     fn poll_saving(&mut self, ctx: &egui::Context) {
         let Some(saving) = &self.saving else { return };
-        let outcome = match saving.result.try_recv() {
-            Ok(outcome) => outcome,
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                ctx.request_repaint_after(Duration::from_millis(50));
+        let outcome = match saving.job.poll() {
+            Poll::Done(outcome) => outcome,
+            Poll::Running => {
+                wait_for_background(ctx);
                 return;
             }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Poll::Died => {
                 self.saving = None;
                 self.show_dialog(Dialog::Error(
                     "saving stopped unexpectedly; nothing was lost, save again".into(),
@@ -1123,6 +1121,13 @@ impl MarginaliaApp {
             self.close_sent = true;
         }
     }
+}
+
+/// Asks for another frame soon while background work runs. The work wakes the window
+/// when it is done; this covers work started before the first frame, when there was no
+/// context to wake.
+fn wait_for_background(ctx: &egui::Context) {
+    ctx.request_repaint_after(Duration::from_millis(100));
 }
 
 fn modifier_count(modifiers: egui::Modifiers) -> u8 {
