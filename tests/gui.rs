@@ -779,13 +779,18 @@ fn save_in_the_unsaved_prompt_writes_in_the_background_then_closes() {
     );
 }
 
+/// Writes an empty project called `name` to `path`.
+fn write_project(path: &std::path::Path, name: &str) {
+    let project = marginalia::model::Project::new(name, "bob");
+    marginalia::store::save(&project, path, None, marginalia::store::SaveMode::Force)
+        .expect("saved");
+}
+
 #[test]
 fn changes_made_while_a_project_opens_are_asked_about_before_it_replaces_them() {
     let dir = tempfile::tempdir().expect("temp dir");
     let other = dir.path().join("other.ron");
-    let project = marginalia::model::Project::new("Other", "bob");
-    marginalia::store::save(&project, &other, None, marginalia::store::SaveMode::Force)
-        .expect("saved");
+    write_project(&other, "Other");
     let mut harness = sample_app();
     harness.state_mut().open(&other);
     // An edit made before the open has finished.
@@ -815,8 +820,7 @@ fn changes_made_while_a_project_opens_are_asked_about_before_it_replaces_them() 
 fn a_save_finishing_after_another_project_opened_is_not_recorded_on_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (a, b) = (dir.path().join("a.ron"), dir.path().join("b.ron"));
-    let project = marginalia::model::Project::new("B", "bob");
-    marginalia::store::save(&project, &b, None, marginalia::store::SaveMode::Force).expect("saved");
+    write_project(&b, "B");
     let mut harness = sample_app();
     // Save A, and open B at once: whichever finishes first, B keeps its own file.
     harness.state_mut().save_to(&a);
@@ -860,9 +864,7 @@ fn the_recovery_prompt_keeps_its_copy_until_it_is_answered() {
     // Started on a file: opening it must not delete the copy while the prompt is
     // unanswered.
     let file = dir.path().join("b.ron");
-    let project = marginalia::model::Project::new("B", "bob");
-    marginalia::store::save(&project, &file, None, marginalia::store::SaveMode::Force)
-        .expect("saved");
+    write_project(&file, "B");
     let recovery = Recovery::every(Some(state.clone()), std::time::Duration::ZERO);
     let mut harness = harness_for(MarginaliaApp::new(Some(&file), Prefs::default(), recovery));
     wait_until_opened(&mut harness);
