@@ -149,8 +149,9 @@ pub struct MarginaliaApp {
     /// A recovery copy from an earlier run is being offered and the user has not said
     /// what to do with it: until then it is neither deleted nor overwritten.
     recovery_unanswered: bool,
-    /// Dialogs that came up while the recovery prompt was open, shown after it.
-    after_recovery_prompt: Vec<Dialog>,
+    /// The newest dialog that came up while the recovery prompt was open, shown after
+    /// it.
+    after_recovery_prompt: Option<Dialog>,
     /// A project that finished opening while the current one had changes made after the
     /// user agreed to leave it: waiting for the unsaved-changes prompt.
     opened: Option<(PathBuf, Box<Workspace>)>,
@@ -220,7 +221,7 @@ impl MarginaliaApp {
             focus_note: false,
             recovery,
             recovery_unanswered,
-            after_recovery_prompt: Vec::new(),
+            after_recovery_prompt: None,
             opened: None,
             queued_save: None,
             close_confirmed: false,
@@ -746,7 +747,7 @@ impl MarginaliaApp {
     /// get its answer.
     fn show_dialog(&mut self, dialog: Dialog) {
         if matches!(self.dialog, Some(Dialog::Recover)) {
-            self.after_recovery_prompt.push(dialog);
+            self.after_recovery_prompt = Some(dialog);
         } else {
             self.dialog = Some(dialog);
         }
@@ -756,8 +757,7 @@ impl MarginaliaApp {
     /// what came up meanwhile is shown.
     fn recovery_answered(&mut self) {
         self.recovery_unanswered = false;
-        self.dialog = self.after_recovery_prompt.pop();
-        self.after_recovery_prompt.clear();
+        self.dialog = self.after_recovery_prompt.take();
     }
 
     /// Deletes the recovery copy, unless it is one from an earlier run still waiting for
