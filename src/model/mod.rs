@@ -1,6 +1,7 @@
 //! The domain model: documents, labels, spans, links, edits and their undo history.
 //! Plain data and rules; no egui, no file IO.
 
+mod candidate;
 mod document;
 mod edit;
 mod history;
@@ -9,6 +10,7 @@ mod schema;
 mod text;
 pub mod words;
 
+pub use candidate::{Candidate, CandidateId, Comment, Decision, Origin, Proposal, SpanKey};
 pub use document::{Document, Link, LinkId, Span, SpanId, Status, text_digest};
 pub use edit::{Edit, EditError, check_link_labels};
 pub use history::History;
