@@ -2,11 +2,12 @@
 //! with a progress bar and a Cancel button, so a long export never freezes the window.
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::background::{Background, Poll};
+use super::{ArticleView, Dialog, MarginaliaApp};
 use crate::formats::{self, ExportOptions, Format, ImportOptions, Layer, OffsetUnit};
 use crate::model::{Project, Status};
 
@@ -165,6 +166,77 @@ impl ExportJob {
             Poll::Died => Some(Err("the export stopped unexpectedly (a bug); nothing was \
                  written over, try again"
                 .into())),
+        }
+    }
+}
+
+impl MarginaliaApp {
+    /// Imports annotated datasets as one undoable change and shows what happened.
+    pub fn import_dataset(&mut self, draft: &ImportDraft, inputs: &[PathBuf]) {
+        match self.ws.import_dataset(&draft.options(), inputs) {
+            Ok(report) => {
+                let mut text = Vec::new();
+                let _ = crate::cli::print_import_report(
+                    &report,
+                    Path::new(&self.ws.project.name),
+                    &mut text,
+                );
+                self.view = ArticleView::default();
+                self.dialog = Some(Dialog::Message(
+                    "Import finished".into(),
+                    String::from_utf8_lossy(&text).into_owned(),
+                ));
+            }
+            Err(error) => {
+                self.show_dialog(Dialog::Error(format!("Nothing was imported.\n{error}")))
+            }
+        }
+    }
+
+    /// Asks where to export to and starts the export on a background thread.
+    pub fn start_export(&mut self, ctx: &egui::Context, draft: &ExportDraft) {
+        let dialog = rfd::FileDialog::new().set_title("Export dataset");
+        let out = if draft.format == crate::formats::Format::Brat {
+            dialog.pick_folder()
+        } else {
+            let extension = match draft.format {
+                crate::formats::Format::Conll => "conll",
+                crate::formats::Format::Csv => "csv",
+                _ => "jsonl",
+            };
+            dialog
+                .set_file_name(format!(
+                    "{}.{extension}",
+                    self.ws.project.unique_document_id(&self.ws.project.name)
+                ))
+                .save_file()
+        };
+        if let Some(out) = out {
+            self.start_export_to(ctx, draft, out);
+        }
+    }
+
+    /// Starts exporting to `out` on a background thread.
+    pub fn start_export_to(&mut self, ctx: &egui::Context, draft: &ExportDraft, out: PathBuf) {
+        let ctx = ctx.clone();
+        self.export_job = Some(ExportJob::start(
+            self.ws.project.clone(),
+            draft,
+            out,
+            move || ctx.request_repaint(),
+        ));
+    }
+
+    pub(super) fn poll_export(&mut self) {
+        if let Some(outcome) = self.export_job.as_ref().and_then(ExportJob::finished) {
+            self.export_job = None;
+            match outcome {
+                Ok(report) => {
+                    self.status_message = Some("Export finished.".into());
+                    self.dialog = Some(Dialog::Message("Export finished".into(), report));
+                }
+                Err(error) => self.show_dialog(Dialog::Error(error)),
+            }
         }
     }
 }

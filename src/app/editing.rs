@@ -1,0 +1,153 @@
+//! Editing the current document: what the article view asks for, labelling, undo and
+//! redo, and how refused edits are reported.
+
+use egui::Ui;
+
+use super::{
+    ArticleView, MarginaliaApp, Selection, ViewAction, ViewInput, dialogs, panels, workspace,
+};
+use crate::model::words;
+
+impl MarginaliaApp {
+    pub(super) fn central_ui(&mut self, ui: &mut Ui) {
+        if self.search.open {
+            if let Some(doc) = self.ws.document() {
+                self.search.refresh(doc);
+            }
+            panels::search_bar_ui(self, ui);
+        }
+        let Some(doc) = self.ws.project.documents.get(self.ws.current) else {
+            ui.centered_and_justified(|ui| {
+                ui.label("This project has no documents yet: File, Import articles…, or drop .txt / .md files here.");
+            });
+            return;
+        };
+        let input = ViewInput {
+            doc,
+            schema: &self.ws.project.schema,
+            selection: self.ws.selection,
+            selected_span: self.ws.selected_span,
+            matches: if self.search.open {
+                &self.search.matches
+            } else {
+                &[]
+            },
+            font_size: self.prefs.font_size,
+        };
+        let actions = self.view.show(ui, &input);
+        for action in actions {
+            self.apply_view_action(action);
+        }
+    }
+
+    pub(super) fn apply_view_action(&mut self, action: ViewAction) {
+        let Some(doc) = self.ws.document() else {
+            return;
+        };
+        match action {
+            ViewAction::Select(selection) => {
+                self.ws.selection = selection;
+                if selection.is_some() {
+                    self.ws.selected_span = None;
+                }
+            }
+            ViewAction::SelectFocus(offset) => {
+                if let Some(selection) = &mut self.ws.selection {
+                    selection.focus = offset;
+                }
+            }
+            ViewAction::FinishDrag { exact } => {
+                if let Some(selection) = self.ws.selection {
+                    let (start, end) = selection.range();
+                    let range = if exact {
+                        words::exact(start, end)
+                    } else {
+                        words::snap_to_words(doc.text(), doc.index(), start, end)
+                    };
+                    self.ws.selection = range.map(|(anchor, focus)| Selection { anchor, focus });
+                }
+            }
+            ViewAction::ExtendTo(offset) => {
+                // Grow what is selected (the text selection, else the selected span's
+                // range) to take in the clicked point, then snap to words.
+                let (start, end) = match (
+                    self.ws.selection,
+                    self.ws.selected_span.and_then(|id| doc.span(id)),
+                ) {
+                    (Some(selection), _) => selection.range(),
+                    (None, Some(span)) => (span.start, span.end),
+                    (None, None) => (offset, offset),
+                };
+                let snapped = words::snap_to_words(
+                    doc.text(),
+                    doc.index(),
+                    start.min(offset),
+                    end.max(offset),
+                );
+                self.ws.selection = snapped.map(|(anchor, focus)| Selection { anchor, focus });
+                self.ws.selected_span = None;
+            }
+            ViewAction::SelectSpan(id) => {
+                self.ws.selected_span = id;
+                self.note_draft = None;
+            }
+        }
+    }
+
+    /// Shows an edit error in the status bar: a refused edit is not a failure of the app.
+    pub fn report_result<E: std::fmt::Display>(&mut self, result: Result<(), E>) {
+        self.report(result);
+    }
+
+    /// Shows an edit error in the status bar: a refused edit is not a failure of the app.
+    pub(super) fn report<E: std::fmt::Display>(&mut self, result: Result<(), E>) {
+        if let Err(error) = result {
+            self.status_message = Some(format!("Not done: {error}"));
+        }
+    }
+
+    /// Says what an undo or redo did when it was more than an edit on screen; a project
+    /// swapped under the view needs its layouts made afresh.
+    pub(super) fn after_undo_or_redo(
+        &mut self,
+        result: Result<workspace::Stepped, workspace::UndoError>,
+        verb: &str,
+    ) {
+        match result {
+            Ok(workspace::Stepped::Project(change)) => {
+                self.view = ArticleView::default();
+                let done = if verb == "undo" { "Undone" } else { "Redone" };
+                self.status_message = Some(format!("{done}: the {}.", change.noun()));
+            }
+            Ok(workspace::Stepped::Nothing) => {
+                self.status_message = Some(format!("Nothing to {verb}."));
+            }
+            Ok(workspace::Stepped::Edit) => {}
+            Err(error) => self.status_message = Some(format!("Not done: {error}")),
+        }
+    }
+
+    /// Applies the settings dialog's draft as one undoable change.
+    pub fn apply_settings(&mut self, draft: &dialogs::SettingsDraft) {
+        let report =
+            self.ws
+                .apply_settings(draft.name.clone(), draft.annotator.clone(), draft.change());
+        self.status_message = Some(match (report.spans_deleted, report.links_deleted) {
+            (0, 0) => "Settings applied.".to_owned(),
+            (spans, links) => {
+                format!("Settings applied; {spans} span(s) and {links} link(s) deleted.")
+            }
+        });
+    }
+
+    /// Scrolls the article to the selected span.
+    pub fn scroll_to_selected_span(&mut self) {
+        if let Some(span) = self
+            .ws
+            .selected_span
+            .and_then(|id| self.ws.document()?.span(id))
+        {
+            self.view.scroll_to(span.start);
+        }
+    }
+}
