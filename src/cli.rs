@@ -123,6 +123,18 @@ pub enum Command {
         #[arg(long = "map", value_name = "OLD=NEW", value_parser = parse_mapping)]
         map: Vec<(String, String)>,
     },
+    /// Measure how far annotators agree: two or more project files, one per annotator,
+    /// documents matched by their text. Prints span F1, token kappa, Krippendorff's
+    /// alpha, link F1 and label confusions, for the project and per document. Exit 1
+    /// when the files have no document in common.
+    Agree {
+        /// Project files, one per annotator.
+        #[arg(required = true, num_args = 2.., value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print JSON (keyed by metric, annotator pair and label) instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// What `main` should do after parsing the arguments.
@@ -191,6 +203,7 @@ pub fn run(cli: Cli) -> Run {
             };
             import(&file, &options, &inputs, &mut stdout)
         }
+        Command::Agree { files, json } => agree(&files, json, &mut stdout),
     };
     Run::Done(match result {
         Ok(code) => code,
@@ -584,4 +597,43 @@ pub fn print_import_report(
         report.notes(),
         file.display()
     )
+}
+
+/// `agree`: loads every file first (any error stops before printing), compares, and
+/// prints the report. The files "cannot be compared" (exit 1) when two of them have no
+/// document in common; the report still shows what each has.
+fn agree(files: &[PathBuf], json: bool, out: &mut impl std::io::Write) -> anyhow::Result<ExitCode> {
+    use crate::review::{Agreement, Comparison, report};
+
+    let loaded: Vec<(String, Project)> = files
+        .iter()
+        .map(|file| {
+            let stem = file.file_stem().map_or_else(
+                || file.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            Ok((stem, load(file)?.project))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let inputs: Vec<(&str, &Project)> = loaded.iter().map(|(s, p)| (s.as_str(), p)).collect();
+    let comparison = Comparison::new(&inputs)?;
+    let agreement = Agreement::new(&comparison);
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &report::to_json(&comparison, &agreement))?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", report::to_text(&comparison, &agreement))?;
+    }
+    let apart = comparison.pairs_without_common_documents();
+    if apart.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (a, b) in apart {
+        eprintln!(
+            "cannot compare {} and {}: they have no document in common (documents are matched by their text)",
+            files[a].display(),
+            files[b].display()
+        );
+    }
+    Ok(ExitCode::from(EXIT_INVALID))
 }

@@ -1,12 +1,14 @@
 //! Marginalia: hand-annotate news articles with claims, quotes, locations and actors.
 //!
 //! The crate is layered: [`model`] is the domain (no IO, no UI), [`store`] reads and writes
-//! RON project files, [`formats`] exports and imports datasets, [`cli`] is the headless
+//! RON project files, [`formats`] exports and imports datasets, [`review`] compares
+//! annotators and measures their agreement, [`cli`] is the headless
 //! command line, and `app` (feature `gui`) is the only place egui, eframe and rfd appear.
 
 pub mod cli;
 pub mod formats;
 pub mod model;
+pub mod review;
 pub mod store;
 
 #[cfg(feature = "gui")]

@@ -1,0 +1,88 @@
+//! Reviewing colleagues' work: comparing annotators and measuring their agreement.
+//! No egui and no file IO: the command line and the window load the files and hand
+//! the projects in.
+//!
+//! - [`compare`]: several projects side by side, documents matched by text, every
+//!   annotator's spans aligned, with the status of each and the disagreements in
+//!   reading order (what the review window draws and steps through).
+//! - [`agreement`]: exact and relaxed span F1, token-level Cohen's kappa, Krippendorff's
+//!   alpha, link F1 and a label confusion matrix, per document and for the project.
+//! - [`report`]: the same numbers as tables (for the terminal and the window) and JSON.
+
+pub mod agreement;
+pub mod compare;
+pub mod report;
+mod tokens;
+
+pub use agreement::{Agreement, AlphaCounts, Confusion, Figures, KappaCounts, PairFigures, Score};
+pub use compare::{
+    AlignedLink, AlignedSpan, Annotator, AnnotatorSet, CompareError, Comparison, Direction,
+    Disagreement, DisagreementRef, MAX_ANNOTATORS, ReviewDocument, ReviewLabel, ReviewLinkType,
+    SchemaDifference, SchemaItem, SchemaProperty, SpanStatus,
+};
+pub use tokens::tokens;
+
+/// Builders for the module's tests: projects from compact span lists.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::model::{Document, Link, LinkId, Project, Span, SpanId};
+
+    /// One document: id, text, spans `(start, end, label)`, links `(from, to, type)` by
+    /// index into the spans.
+    pub struct Doc<'a> {
+        pub id: &'a str,
+        pub text: &'a str,
+        pub spans: &'a [(usize, usize, &'a str)],
+        pub links: &'a [(usize, usize, &'a str)],
+    }
+
+    /// A document with these spans and links (ids in list order).
+    pub fn document(doc: &Doc<'_>) -> Document {
+        let spans: Vec<Span> = doc
+            .spans
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, end, label))| Span {
+                id: SpanId(i as u64 + 1),
+                start,
+                end,
+                label: label.to_owned(),
+                note: None,
+            })
+            .collect();
+        let links: Vec<Link> = doc
+            .links
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, to, link_type))| Link {
+                id: LinkId(i as u64 + 1),
+                from: SpanId(from as u64 + 1),
+                to: SpanId(to as u64 + 1),
+                link_type: link_type.to_owned(),
+            })
+            .collect();
+        let (next_span, next_link) = (spans.len() as u64 + 1, links.len() as u64 + 1);
+        Document::new(doc.id, doc.id, doc.text)
+            .from_validated_parts(spans, links, next_span, next_link)
+    }
+
+    /// A project of `annotator` with the default schema.
+    pub fn project(annotator: &str, docs: &[Doc<'_>]) -> Project {
+        let mut project = Project::new("test", annotator);
+        project.documents = docs.iter().map(document).collect();
+        project
+    }
+
+    /// One document with this text and spans, no links.
+    pub fn one(annotator: &str, text: &str, spans: &[(usize, usize, &str)]) -> Project {
+        project(
+            annotator,
+            &[Doc {
+                id: "doc",
+                text,
+                spans,
+                links: &[],
+            }],
+        )
+    }
+}
