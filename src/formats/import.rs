@@ -515,11 +515,8 @@ fn build(
             continue; // Reported once per label by `check_schema`.
         }
         let edit = Edit::AddSpan(Span {
-            id,
-            start: span.start,
-            end: span.end,
-            label: span.label.clone(),
             note: span.note.clone().filter(|n| !n.is_empty()),
+            ..Span::new(id, span.start, span.end, span.label.clone())
         });
         match doc.apply(edit, schema) {
             Ok(_) => {

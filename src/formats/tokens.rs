@@ -216,13 +216,7 @@ mod tests {
     use crate::model::SpanId;
 
     fn span(id: u64, start: usize, end: usize) -> Span {
-        Span {
-            id: SpanId(id),
-            start,
-            end,
-            label: "actor".into(),
-            note: None,
-        }
+        Span::new(SpanId(id), start, end, "actor")
     }
 
     fn texts<'t>(text: &'t str, pieces: &[Piece]) -> Vec<&'t str> {

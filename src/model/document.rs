@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
+use super::candidate::{Candidate, Comment};
 use super::text::TextIndex;
 
 /// Identifies a span within its document. Ids are never reused, even after a removal.
@@ -41,9 +42,27 @@ pub struct Span {
     pub label: String,
     /// The annotator's free-text note, if any.
     pub note: Option<String>,
+    /// Provenance: the annotators who had this span when it was taken into a gold
+    /// project by review, in file order. Empty for a span made by hand.
+    pub annotators: Vec<String>,
+    /// Reviewers' comments, oldest first.
+    pub comments: Vec<Comment>,
 }
 
 impl Span {
+    /// A span `[start, end)` labelled `label`, with no note, provenance or comments.
+    pub fn new(id: SpanId, start: usize, end: usize, label: impl Into<String>) -> Self {
+        Self {
+            id,
+            start,
+            end,
+            label: label.into(),
+            note: None,
+            annotators: Vec::new(),
+            comments: Vec::new(),
+        }
+    }
+
     /// The key that orders spans in reading order: by start, end, label key and id.
     /// Files store spans in this order, so a diff shows each change where it happened.
     pub fn order_key(&self) -> (usize, usize, &str, SpanId) {
@@ -150,6 +169,9 @@ pub struct Document {
     pub(super) links: Vec<Link>,
     pub(super) next_span_id: u64,
     pub(super) next_link_id: u64,
+    /// Proposed annotations awaiting (or past) a decision, in id order.
+    pub(super) candidates: Vec<Candidate>,
+    pub(super) next_candidate_id: u64,
     /// Bumped by every change of spans or links, so views can cache per revision.
     pub(super) revision: u64,
 }
@@ -166,6 +188,8 @@ impl PartialEq for Document {
             && self.links == other.links
             && self.next_span_id == other.next_span_id
             && self.next_link_id == other.next_link_id
+            && self.candidates == other.candidates
+            && self.next_candidate_id == other.next_candidate_id
     }
 }
 
@@ -199,6 +223,8 @@ impl Document {
             links: Vec::new(),
             next_span_id: 1,
             next_link_id: 1,
+            candidates: Vec::new(),
+            next_candidate_id: 1,
             revision: 0,
         }
     }
@@ -406,13 +432,7 @@ mod tests {
 
     #[test]
     fn spans_sort_by_start_then_end() {
-        let span = |id, start, end| Span {
-            id: SpanId(id),
-            start,
-            end,
-            label: "actor".into(),
-            note: None,
-        };
+        let span = |id, start, end| Span::new(SpanId(id), start, end, "actor");
         let mut spans = [span(1, 5, 8), span(2, 0, 3), span(3, 0, 10)];
         spans.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         let ids: Vec<_> = spans.iter().map(|s| s.id.0).collect();

@@ -2,6 +2,7 @@
 //! validates it against the document and the schema and returns its inverse, which is
 //! what the undo history stores.
 
+use super::candidate::{Candidate, CandidateId, Comment, CommentTarget, Decision, SpanKey};
 use super::document::{Document, Link, LinkId, Span, SpanId, Status};
 use super::schema::Schema;
 
@@ -55,6 +56,39 @@ pub enum Edit {
         /// The new status.
         to: Status,
     },
+    /// Adds a candidate (with its id already allocated).
+    AddCandidate(Candidate),
+    /// Removes a candidate.
+    RemoveCandidate(Candidate),
+    /// Decides a candidate (or takes a decision back). Only the decision changes:
+    /// what accepting adds to the document comes in the same batch
+    /// ([`Document::accept_candidate_edit`]).
+    SetDecision {
+        /// The candidate.
+        id: CandidateId,
+        /// Its decision now.
+        from: Decision,
+        /// Its new decision.
+        to: Decision,
+    },
+    /// Inserts a comment into the comments of a span or a candidate.
+    AddComment {
+        /// The span or candidate.
+        target: CommentTarget,
+        /// Where in its comments (their number appends it).
+        index: usize,
+        /// The comment.
+        comment: Comment,
+    },
+    /// Removes a comment from a span or a candidate.
+    RemoveComment {
+        /// The span or candidate.
+        target: CommentTarget,
+        /// Which of its comments.
+        index: usize,
+        /// The comment as it is.
+        comment: Comment,
+    },
     /// Several edits applied in order as one step: all of them or none.
     Batch(Vec<Edit>),
 }
@@ -104,6 +138,27 @@ pub enum EditError {
     },
     #[error("the document changed since this edit was made ({0})")]
     Stale(&'static str),
+    #[error("{0} does not exist")]
+    NoSuchCandidate(CandidateId),
+    #[error("{0} is already in use")]
+    CandidateIdTaken(CandidateId),
+    #[error("{0} proposes the same, from the same origin")]
+    DuplicateCandidate(CandidateId),
+    #[error("a candidate from annotators must name at least one, each by a non-empty name")]
+    NoAnnotators,
+    #[error("{id} is already {decision}; only a pending candidate can be decided")]
+    AlreadyDecided { id: CandidateId, decision: Decision },
+    #[error(
+        "the link's span [{}, {}) `{}` is not in the document: accept that span first",
+        .0.start, .0.end, .0.label
+    )]
+    MissingLinkEnd(SpanKey),
+    #[error("`{0}` proposed nothing in this document")]
+    UnknownAnnotator(String),
+    #[error("a comment cannot be empty")]
+    EmptyComment,
+    #[error("there is no comment #{} there", .0 + 1)]
+    NoSuchComment(usize),
 }
 
 impl Edit {
@@ -278,6 +333,19 @@ impl Document {
                 self.status = to;
                 Ok(Edit::SetStatus { from: to, to: from })
             }
+            Edit::AddCandidate(candidate) => self.add_candidate(candidate, schema),
+            Edit::RemoveCandidate(candidate) => self.remove_candidate(candidate),
+            Edit::SetDecision { id, from, to } => self.set_decision(id, from, to),
+            Edit::AddComment {
+                target,
+                index,
+                comment,
+            } => self.add_comment(target, index, comment),
+            Edit::RemoveComment {
+                target,
+                index,
+                comment,
+            } => self.remove_comment(target, index, comment),
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for edit in edits {
@@ -299,7 +367,7 @@ impl Document {
         }
     }
 
-    fn check_range(&self, start: usize, end: usize) -> Result<(), EditError> {
+    pub(super) fn check_range(&self, start: usize, end: usize) -> Result<(), EditError> {
         if start >= end {
             return Err(EditError::EmptySpan { start, end });
         }
@@ -346,13 +414,7 @@ impl Document {
     pub fn add_span_edit(&mut self, start: usize, end: usize, label: &str) -> Edit {
         let id = SpanId(self.next_span_id);
         self.next_span_id += 1;
-        Edit::AddSpan(Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            note: None,
-        })
+        Edit::AddSpan(Span::new(id, start, end, label))
     }
 
     /// An edit that adds a link of `link_type` from one span to another. Allocates its id.

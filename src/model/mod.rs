@@ -10,7 +10,10 @@ mod schema;
 mod text;
 pub mod words;
 
-pub use candidate::{Candidate, CandidateId, Comment, Decision, Origin, Proposal, SpanKey};
+pub use candidate::{
+    Candidate, CandidateCounts, CandidateId, Comment, CommentTarget, Decision, Origin, Proposal,
+    SpanKey,
+};
 pub use document::{Document, Link, LinkId, Span, SpanId, Status, text_digest};
 pub use edit::{Edit, EditError, check_link_labels};
 pub use history::History;
@@ -18,5 +21,7 @@ pub use project::{Project, SchemaChange, SchemaChangeReport, slug, unique_id};
 pub use schema::{Label, LinkType, Rgb, Schema};
 pub use text::{TextIndex, utf16_len};
 
+#[cfg(test)]
+mod candidate_tests;
 #[cfg(test)]
 mod tests;

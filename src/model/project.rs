@@ -1,5 +1,6 @@
 //! A project: one annotator's work on a set of documents under one label schema.
 
+use super::candidate::CandidateCounts;
 use super::document::Document;
 use super::schema::Schema;
 
@@ -53,6 +54,7 @@ impl Project {
             let (spans, links) = doc.migrate_schema(&change);
             report.spans_deleted += spans;
             report.links_deleted += links;
+            report.candidates_deleted += doc.migrate_candidates(&change);
         }
         self.schema = change.schema;
         report
@@ -66,6 +68,35 @@ impl Project {
     /// Number of spans in all documents.
     pub fn span_count(&self) -> usize {
         self.documents.iter().map(|d| d.spans().len()).sum()
+    }
+
+    /// Candidates per decision over all documents.
+    pub fn candidate_counts(&self) -> CandidateCounts {
+        let mut counts = CandidateCounts::default();
+        for doc in &self.documents {
+            counts.add(doc.candidate_counts());
+        }
+        counts
+    }
+
+    /// Number of open candidates in all documents.
+    pub fn open_candidate_count(&self) -> usize {
+        self.documents
+            .iter()
+            .map(Document::open_candidate_count)
+            .sum()
+    }
+
+    /// Every annotator named in the project's review data, each once, in the order
+    /// first met ([`Document::review_annotators`], document by document).
+    pub fn review_annotators(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for name in self.documents.iter().flat_map(Document::review_annotators) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
     }
 }
 
@@ -117,4 +148,6 @@ pub struct SchemaChangeReport {
     pub spans_deleted: usize,
     /// Links whose span, type or label pairing is gone.
     pub links_deleted: usize,
+    /// Candidates whose labels or link type are gone.
+    pub candidates_deleted: usize,
 }

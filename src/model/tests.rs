@@ -361,7 +361,8 @@ fn replacing_the_schema_renames_and_removes_labels_everywhere() {
         report,
         SchemaChangeReport {
             spans_deleted: 1,
-            links_deleted: 0
+            links_deleted: 0,
+            candidates_deleted: 0,
         }
     );
     let doc = &project.documents[0];
@@ -404,7 +405,8 @@ fn renamed_link_types_keep_their_links_and_removed_ones_take_them() {
         report,
         SchemaChangeReport {
             spans_deleted: 0,
-            links_deleted: 1
+            links_deleted: 1,
+            candidates_deleted: 0,
         }
     );
     assert!(project.documents[0].links().is_empty());

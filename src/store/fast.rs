@@ -17,8 +17,11 @@
 
 use std::borrow::Cow;
 
-use super::format::{DocumentFile, LinkFile, ProjectFile, SpanFile};
-use crate::model::Status;
+use super::format::{
+    CandidateFile, CommentFile, DocumentFile, LinkFile, ProjectFile, ProposalFile, SpanFile,
+    SpanKeyFile,
+};
+use crate::model::{Decision, Origin, Status};
 
 /// Reads `text` if it is in the writer's layout; `None` if anything differs.
 pub(super) fn parse<'a>(text: &'a str, options: &ron::Options) -> Option<ProjectFile<'a>> {
@@ -102,6 +105,11 @@ impl<'a> Lines<'a> {
         Some(line)
     }
 
+    /// The next line, without taking it.
+    fn peek(&self) -> Option<&'a str> {
+        self.0.find('\n').map(|end| &self.0[..end])
+    }
+
     /// The next line, which must be `prefix` + a value + `,`: the value.
     fn field(&mut self, prefix: &str) -> Option<&'a str> {
         self.next()?.strip_prefix(prefix)?.strip_suffix(',')
@@ -142,6 +150,11 @@ fn document<'a>(lines: &mut Lines<'a>) -> Option<DocumentFile<'a>> {
     let digest = whole(lines.field("            digest: ")?, Cursor::string)?;
     let next_span_id = whole(lines.field("            next_span_id: ")?, Cursor::number)?;
     let next_link_id = whole(lines.field("            next_link_id: ")?, Cursor::number)?;
+    const NEXT_CANDIDATE_ID: &str = "            next_candidate_id: ";
+    let next_candidate_id = match lines.peek()?.starts_with(NEXT_CANDIDATE_ID) {
+        true => Some(whole(lines.field(NEXT_CANDIDATE_ID)?, Cursor::number)?),
+        false => None,
+    };
 
     (lines.next()? == "            text: [").then_some(())?;
     let text = lines.list(Cursor::string)?;
@@ -149,6 +162,13 @@ fn document<'a>(lines: &mut Lines<'a>) -> Option<DocumentFile<'a>> {
     let spans = lines.list(span)?;
     (lines.next()? == "            links: [").then_some(())?;
     let links = lines.list(link)?;
+    let candidates = match lines.peek()? == "            candidates: [" {
+        true => {
+            lines.next()?;
+            lines.list(candidate)?
+        }
+        false => Vec::new(),
+    };
     (lines.next()? == "        ),").then_some(())?;
     Some(DocumentFile {
         id: id.into_owned(),
@@ -158,14 +178,17 @@ fn document<'a>(lines: &mut Lines<'a>) -> Option<DocumentFile<'a>> {
         digest: digest.into_owned(),
         next_span_id,
         next_link_id,
+        next_candidate_id,
         text,
         spans,
         links,
+        candidates,
     })
 }
 
 /// `(id: 4, start: 210, end: 223, label: "actor", text: "Steve Witkoff")`, with an
-/// optional `, note: Some("...")` before the `)`.
+/// optional `, note: Some("...")`, `, annotators: [...]` and `, comments: [...]`, in
+/// that order, before the `)`.
 fn span<'a>(cursor: &mut Cursor<'a>) -> Option<SpanFile<'a>> {
     cursor.expect("(id: ")?;
     let id = cursor.number()?;
@@ -184,6 +207,11 @@ fn span<'a>(cursor: &mut Cursor<'a>) -> Option<SpanFile<'a>> {
     } else {
         None
     };
+    let annotators = match cursor.expect(", annotators: ") {
+        Some(()) => cursor.list(|c| c.string().map(Cow::into_owned))?,
+        None => Vec::new(),
+    };
+    let comments = comments(cursor)?;
     cursor.expect(")")?;
     Some(SpanFile {
         id,
@@ -192,6 +220,93 @@ fn span<'a>(cursor: &mut Cursor<'a>) -> Option<SpanFile<'a>> {
         label,
         text,
         note,
+        annotators,
+        comments,
+    })
+}
+
+/// An optional `, comments: [(author: "...", text: "..."), ...]`.
+fn comments(cursor: &mut Cursor<'_>) -> Option<Vec<CommentFile>> {
+    if cursor.expect(", comments: ").is_none() {
+        return Some(Vec::new());
+    }
+    cursor.list(|c| {
+        c.expect("(author: ")?;
+        let author = c.string()?.into_owned();
+        c.expect(", text: ")?;
+        let text = c.string()?.into_owned();
+        c.expect(")")?;
+        Some(CommentFile { author, text })
+    })
+}
+
+/// `(start: 3, end: 10, label: "quote")`.
+fn span_key(cursor: &mut Cursor<'_>) -> Option<SpanKeyFile> {
+    cursor.expect("(start: ")?;
+    let start = usize::try_from(cursor.number()?).ok()?;
+    cursor.expect(", end: ")?;
+    let end = usize::try_from(cursor.number()?).ok()?;
+    cursor.expect(", label: ")?;
+    let label = cursor.string()?.into_owned();
+    cursor.expect(")")?;
+    Some(SpanKeyFile { start, end, label })
+}
+
+/// `(id: 3, proposal: span(start: 0, end: 8, label: "quote", text: "..."), origin:
+/// annotators(["bob"]), decision: pending)`, or with `link(from: KEY, to: KEY, type:
+/// "said_by")`, other origins (`rule("...")`, `merge("...")`), and optional comments.
+fn candidate(cursor: &mut Cursor<'_>) -> Option<CandidateFile> {
+    cursor.expect("(id: ")?;
+    let id = cursor.number()?;
+    cursor.expect(", proposal: ")?;
+    let proposal = if cursor.expect("span(start: ").is_some() {
+        let start = usize::try_from(cursor.number()?).ok()?;
+        cursor.expect(", end: ")?;
+        let end = usize::try_from(cursor.number()?).ok()?;
+        cursor.expect(", label: ")?;
+        let label = cursor.string()?.into_owned();
+        cursor.expect(", text: ")?;
+        let text = cursor.string()?.into_owned();
+        ProposalFile::Span {
+            start,
+            end,
+            label,
+            text,
+        }
+    } else {
+        cursor.expect("link(from: ")?;
+        let from = span_key(cursor)?;
+        cursor.expect(", to: ")?;
+        let to = span_key(cursor)?;
+        cursor.expect(", type: ")?;
+        let link_type = cursor.string()?.into_owned();
+        ProposalFile::Link {
+            from,
+            to,
+            link_type,
+        }
+    };
+    cursor.expect("), origin: ")?;
+    let origin = if cursor.expect("annotators(").is_some() {
+        Origin::Annotators(cursor.list(|c| c.string().map(Cow::into_owned))?)
+    } else if cursor.expect("rule(").is_some() {
+        Origin::Rule(cursor.string()?.into_owned())
+    } else {
+        cursor.expect("merge(")?;
+        Origin::Merge(cursor.string()?.into_owned())
+    };
+    cursor.expect("), decision: ")?;
+    let decision = [Decision::Pending, Decision::Accepted, Decision::Rejected]
+        .into_iter()
+        .find(|d| cursor.expect(d.as_str()).is_some())?;
+    let comments = comments(cursor)?;
+    cursor.expect(")")?;
+    Some(CandidateFile {
+        id,
+        proposal,
+        origin,
+        decision,
+        comments,
     })
 }
 
@@ -233,6 +348,22 @@ impl<'a> Cursor<'a> {
 
     fn end(&self) -> Option<()> {
         self.0.is_empty().then_some(())
+    }
+
+    /// `[ITEM, ITEM]` (or `[]`) as the writer writes lists on one line.
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.expect("[")?;
+        let mut items = Vec::new();
+        if self.expect("]").is_some() {
+            return Some(items);
+        }
+        loop {
+            items.push(item(self)?);
+            if self.expect("]").is_some() {
+                return Some(items);
+            }
+            self.expect(", ")?;
+        }
     }
 
     /// A decimal number as the writer writes it: digits only, no leading zero.
@@ -372,23 +503,115 @@ mod tests {
         assert!(parse(ron, &options()).is_some());
     }
 
+    /// The sample with review data of version 2: provenance, comments on a span and on
+    /// a candidate, candidates of every proposal, origin and decision.
+    fn reviewed() -> Project {
+        use crate::model::{CommentTarget, Origin, Proposal, SpanKey};
+        let mut project = sample();
+        let schema = project.schema.clone();
+        let doc = &mut project.documents[0];
+        let first = doc.spans()[0].id;
+        let comment = doc
+            .comment_edit(CommentTarget::Span(first), "gold", "sure \"here\"?")
+            .expect("a comment");
+        doc.apply(comment, &schema).expect("a comment");
+        let key = |start, end, label: &str| SpanKey {
+            start,
+            end,
+            label: label.into(),
+        };
+        let proposals = [
+            (
+                Proposal::Span(key(11, 15, "actor")),
+                Origin::Annotators(vec!["bob".into(), "zoë \"z\"".into()]),
+            ),
+            (
+                Proposal::Link {
+                    from: key(0, 10, "quote"),
+                    to: key(11, 15, "actor"),
+                    link_type: "said_by".into(),
+                },
+                Origin::Rule("speakers".into()),
+            ),
+            (
+                Proposal::Span(key(26, 30, "location")),
+                Origin::Merge("theirs".into()),
+            ),
+        ];
+        for (proposal, origin) in proposals {
+            let edit = doc.add_candidate_edit(proposal, origin);
+            doc.apply(edit, &schema).expect("a candidate");
+        }
+        let third = doc.candidates()[2].id;
+        let reject = doc.reject_candidate_edit(third).expect("pending");
+        doc.apply(reject, &schema).expect("a rejection");
+        let comment = doc
+            .comment_edit(CommentTarget::Candidate(third), "gold", "not a place")
+            .expect("a comment");
+        doc.apply(comment, &schema).expect("a comment");
+        // A span taken from a review, with provenance.
+        let first = doc.candidates()[0].id;
+        let accept = doc.accept_candidate_edit(first, &schema).expect("pending");
+        doc.apply(accept, &schema).expect("an acceptance");
+        project
+    }
+
+    #[test]
+    fn reads_review_data_as_ron_does() {
+        let project = reviewed();
+        let ron = to_ron(&project);
+        assert!(ron.starts_with("(\n    version: 2,\n"), "{ron}");
+        assert!(ron.contains("            next_candidate_id: 4,\n"), "{ron}");
+        assert!(
+            ron.contains(", annotators: [\"bob\", \"zoë \\\"z\\\"\"]"),
+            "{ron}"
+        );
+        assert!(
+            ron.contains("origin: rule(\"speakers\"), decision: pending)"),
+            "{ron}"
+        );
+        assert!(
+            ron.contains(
+                "decision: rejected, comments: [(author: \"gold\", text: \"not a place\")])"
+            ),
+            "{ron}"
+        );
+        let fast = parse(&ron, &options()).expect("the writer's layout");
+        let slow: ProjectFile<'_> = options().from_str(&ron).expect("valid RON");
+        assert_eq!(fast, slow);
+        assert_eq!(fast.documents[0].candidates.len(), 3);
+        assert_eq!(fast.documents[1].next_candidate_id, None);
+        let loaded = from_str(&ron, "x.ron".as_ref()).expect("loads");
+        assert_eq!(loaded, project);
+        assert_eq!(to_ron(&loaded), ron);
+    }
+
     #[test]
     fn leaves_other_layouts_to_ron() {
-        let ron = to_ron(&sample());
-        let project = from_str(&ron, "x.ron".as_ref()).expect("loads");
+        for project in [sample(), reviewed()] {
+            leaves_other_layouts_of_to_ron(&project);
+        }
+    }
+
+    fn leaves_other_layouts_of_to_ron(project: &Project) {
+        let ron = to_ron(project);
         let variants = [
             ron.replace('\n', "\r\n"),
             ron.replace("(id: ", "( id: "),
             ron.replace("    name:", "    // a comment\n    name:"),
             ron.replace("status: ", "status:  "),
             ron.replace("next_span_id: ", "next_span_id: 0"),
+            ron.replace("), decision: ", "),decision: "),
+            ron.replace("\"], comments", "\",], comments"),
+            ron.replace("annotators: [\"", "annotators: [ \""),
+            ron.replace("            candidates: [", "            candidates:["),
         ];
-        for variant in &variants {
+        for variant in variants.iter().filter(|v| **v != ron) {
             assert!(parse(variant, &options()).is_none(), "{variant}");
             // ron reads them all the same.
             assert_eq!(
                 from_str(variant, "x.ron".as_ref()).ok().as_ref(),
-                Some(&project)
+                Some(project)
             );
         }
     }

@@ -1,4 +1,4 @@
-//! The project file format, version 1: the serde shape of the file and its writer.
+//! The project file format, versions 1 and 2: the serde shape of the file and its writer.
 //!
 //! ```text
 //! (
@@ -23,6 +23,19 @@
 //! )
 //! ```
 //!
+//! Version 2 adds review data, each part only where it is used: a span's provenance
+//! (`annotators: [...]`) and `comments: [...]` at the end of its line, and a document's
+//! `next_candidate_id` (after `next_link_id`) and `candidates: [...]` (after `links`),
+//! one candidate per line:
+//!
+//! ```text
+//! (id: 3, proposal: span(start: 0, end: 8, label: "quote", text: "\"Peace\""), origin: annotators(["bob"]), decision: pending),
+//! (id: 4, proposal: link(from: (start: 0, end: 8, label: "quote"), to: (start: 14, end: 22, label: "actor"), type: "said_by"), origin: annotators(["bob"]), decision: rejected, comments: [(author: "gold", text: "no")]),
+//! ```
+//!
+//! A project without review data is written as version 1, byte for byte as before, so
+//! files that never saw a review keep their layout and older builds keep reading them.
+//!
 //! Offsets are Unicode code points, spans half-open `[start, end)`. The text is stored
 //! as its lines, each with its own line ending, so a reader sees paragraphs; joined
 //! they are the exact text. The writer is hand-made rather than ron's pretty printer so
@@ -34,10 +47,40 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use crate::model::{Label, LinkType, Project, Schema, Status};
+use crate::model::{
+    Candidate, Comment, Decision, Document, Label, LinkType, Origin, Project, Proposal, Schema,
+    Span, Status,
+};
 
-/// The format version this build writes, and the newest it reads.
-pub const CURRENT_VERSION: u32 = 1;
+/// The newest format version this build reads and writes.
+pub const CURRENT_VERSION: u32 = 2;
+
+/// The version of the file that holds review data (candidates, provenance, comments).
+pub const REVIEW_VERSION: u32 = 2;
+
+/// The format version `project` is written in: 2 when it holds review data, else 1, so
+/// a project that never saw a review keeps its version-1 layout.
+pub fn version_of(project: &Project) -> u32 {
+    if project.documents.iter().any(has_review_data) {
+        REVIEW_VERSION
+    } else {
+        1
+    }
+}
+
+fn has_review_data(doc: &Document) -> bool {
+    writes_candidates(doc) || doc.spans().iter().any(has_span_review_data)
+}
+
+fn has_span_review_data(span: &Span) -> bool {
+    !span.annotators.is_empty() || !span.comments.is_empty()
+}
+
+/// Whether the document's candidate fields are written: when it has any, or once had
+/// (the next id must not be handed out again).
+fn writes_candidates(doc: &Document) -> bool {
+    !doc.candidates().is_empty() || doc.next_candidate_id().0 > 1
+}
 
 // The serde shape of the file, for reading. Strings that are checked and then dropped
 // (span surface texts) borrow from the file where they have no escapes: a large project
@@ -66,6 +109,10 @@ pub(super) struct DocumentFile<'a> {
     pub digest: String,
     pub next_span_id: u64,
     pub next_link_id: u64,
+    /// Version 2, written as a plain number; absent means 1, as in a document that
+    /// never had a candidate.
+    #[serde(default, deserialize_with = "present")]
+    pub next_candidate_id: Option<u64>,
     /// The text's lines; most end in an escaped `\n`, so few can borrow.
     #[serde(borrow)]
     pub text: Vec<Cow<'a, str>>,
@@ -73,6 +120,9 @@ pub(super) struct DocumentFile<'a> {
     pub spans: Vec<SpanFile<'a>>,
     #[serde(default)]
     pub links: Vec<LinkFile>,
+    /// Version 2.
+    #[serde(default)]
+    pub candidates: Vec<CandidateFile>,
 }
 
 #[derive(Debug, PartialEq, Deserialize)]
@@ -87,6 +137,57 @@ pub(super) struct SpanFile<'a> {
     pub text: Cow<'a, str>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Version 2: provenance.
+    #[serde(default)]
+    pub annotators: Vec<String>,
+    /// Version 2.
+    #[serde(default)]
+    pub comments: Vec<CommentFile>,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename = "comment")]
+pub(super) struct CommentFile {
+    pub author: String,
+    pub text: String,
+}
+
+/// A candidate (version 2).
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename = "candidate")]
+pub(super) struct CandidateFile {
+    pub id: u64,
+    pub proposal: ProposalFile,
+    pub origin: Origin,
+    pub decision: Decision,
+    #[serde(default)]
+    pub comments: Vec<CommentFile>,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(super) enum ProposalFile {
+    /// A span, with its surface text like the spans of the document.
+    Span {
+        start: usize,
+        end: usize,
+        label: String,
+        text: String,
+    },
+    Link {
+        from: SpanKeyFile,
+        to: SpanKeyFile,
+        #[serde(rename = "type")]
+        link_type: String,
+    },
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename = "span_key")]
+pub(super) struct SpanKeyFile {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
 }
 
 #[derive(Debug, PartialEq, Deserialize)]
@@ -97,6 +198,11 @@ pub(super) struct LinkFile {
     pub to: u64,
     #[serde(rename = "type")]
     pub link_type: String,
+}
+
+/// An optional field written without `Some(...)`: present means `Some`.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    u64::deserialize(deserializer).map(Some)
 }
 
 /// Writes `text` as a RON string literal. Printable characters stay as they are, so
@@ -206,13 +312,94 @@ fn push_link_type(out: &mut String, link_type: &LinkType) {
     );
 }
 
-/// The project as the bytes of a version-1 project file. Deterministic: the same project
-/// always gives the same text.
+/// Writes `, comments: [(author: "...", text: "..."), ...]`.
+fn push_comments(out: &mut String, comments: &[Comment]) {
+    out.push_str(", comments: [");
+    for (i, comment) in comments.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str("(author: ");
+        push_str_literal(out, &comment.author);
+        out.push_str(", text: ");
+        push_str_literal(out, &comment.text);
+        out.push(')');
+    }
+    out.push(']');
+}
+
+fn push_string_list(out: &mut String, items: &[String]) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_str_literal(out, item);
+    }
+    out.push(']');
+}
+
+fn push_key(out: &mut String, key: &crate::model::SpanKey) {
+    let _ = write!(out, "(start: {}, end: {}, label: ", key.start, key.end);
+    push_str_literal(out, &key.label);
+    out.push(')');
+}
+
+/// One candidate line, without indentation or the trailing `,\n`.
+fn push_candidate(out: &mut String, doc: &Document, candidate: &Candidate) {
+    let _ = write!(out, "(id: {}, proposal: ", candidate.id.0);
+    match &candidate.proposal {
+        Proposal::Span(key) => {
+            let _ = write!(out, "span(start: {}, end: {}, label: ", key.start, key.end);
+            push_str_literal(out, &key.label);
+            out.push_str(", text: ");
+            push_str_literal(out, doc.slice(key.start, key.end).unwrap_or_default());
+            out.push(')');
+        }
+        Proposal::Link {
+            from,
+            to,
+            link_type,
+        } => {
+            out.push_str("link(from: ");
+            push_key(out, from);
+            out.push_str(", to: ");
+            push_key(out, to);
+            out.push_str(", type: ");
+            push_str_literal(out, link_type);
+            out.push(')');
+        }
+    }
+    out.push_str(", origin: ");
+    match &candidate.origin {
+        Origin::Annotators(names) => {
+            out.push_str("annotators(");
+            push_string_list(out, names);
+        }
+        Origin::Rule(name) => {
+            out.push_str("rule(");
+            push_str_literal(out, name);
+        }
+        Origin::Merge(side) => {
+            out.push_str("merge(");
+            push_str_literal(out, side);
+        }
+    }
+    let _ = write!(out, "), decision: {}", candidate.decision.as_str());
+    if !candidate.comments.is_empty() {
+        push_comments(out, &candidate.comments);
+    }
+    out.push(')');
+}
+
+/// The project as the bytes of a project file: version 1 when it holds no review data,
+/// else version 2 ([`version_of`]). Deterministic: the same project always gives the
+/// same text.
 pub fn to_ron(project: &Project) -> String {
     let text_bytes: usize = project.documents.iter().map(|d| d.text().len()).sum();
     let mut out = String::with_capacity(2 * text_bytes + 120 * project.span_count() + 4096);
     let _ = writeln!(out, "(");
-    let _ = writeln!(out, "    version: {CURRENT_VERSION},");
+    let _ = writeln!(out, "    version: {},", version_of(project));
     let _ = writeln!(out, "    name: {},", str_literal(&project.name));
     let _ = writeln!(out, "    annotator: {},", str_literal(&project.annotator));
     let _ = writeln!(out, "    schema: (");
@@ -241,6 +428,14 @@ pub fn to_ron(project: &Project) -> String {
         let _ = writeln!(out, "            digest: {},", str_literal(doc.digest()));
         let _ = writeln!(out, "            next_span_id: {},", doc.next_span_id().0);
         let _ = writeln!(out, "            next_link_id: {},", doc.next_link_id().0);
+        let candidates = writes_candidates(doc);
+        if candidates {
+            let _ = writeln!(
+                out,
+                "            next_candidate_id: {},",
+                doc.next_candidate_id().0
+            );
+        }
         let _ = writeln!(out, "            text: [");
         for line in doc.text().split_inclusive('\n') {
             out.push_str("                ");
@@ -263,6 +458,13 @@ pub fn to_ron(project: &Project) -> String {
                 push_str_literal(&mut out, note);
                 out.push(')');
             }
+            if !span.annotators.is_empty() {
+                out.push_str(", annotators: ");
+                push_string_list(&mut out, &span.annotators);
+            }
+            if !span.comments.is_empty() {
+                push_comments(&mut out, &span.comments);
+            }
             out.push_str("),\n");
         }
         let _ = writeln!(out, "            ],");
@@ -278,6 +480,15 @@ pub fn to_ron(project: &Project) -> String {
             );
         }
         let _ = writeln!(out, "            ],");
+        if candidates {
+            let _ = writeln!(out, "            candidates: [");
+            for candidate in doc.candidates() {
+                out.push_str("                ");
+                push_candidate(&mut out, doc, candidate);
+                out.push_str(",\n");
+            }
+            let _ = writeln!(out, "            ],");
+        }
         let _ = writeln!(out, "        ),");
     }
     let _ = writeln!(out, "    ],");

@@ -4,10 +4,14 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::format::{CURRENT_VERSION, DocumentFile, ProjectFile, peek_version};
+use super::format::{
+    CURRENT_VERSION, CandidateFile, CommentFile, DocumentFile, ProjectFile, ProposalFile,
+    REVIEW_VERSION, SpanKeyFile, peek_version,
+};
 use super::{LoadError, Problem};
 use crate::model::{
-    Document, Link, LinkId, Project, Span, SpanId, TextIndex, check_link_labels, text_digest,
+    Candidate, CandidateId, Comment, Document, Link, LinkId, Origin, Project, Proposal, Schema,
+    Span, SpanId, SpanKey, TextIndex, check_link_labels, text_digest,
 };
 
 /// Files larger than this are refused before they are read: a project with a 10 MB
@@ -133,6 +137,16 @@ fn check(file: ProjectFile<'_>, problems: &mut Vec<Problem>) -> Project {
     for problem in schema.problems() {
         problems.push(Problem::new("schema", problem));
     }
+    if file.version < REVIEW_VERSION && file.documents.iter().any(has_review_data) {
+        problems.push(Problem::new(
+            "version",
+            format!(
+                "the file says version {} but holds review data (candidates, span \
+                 annotators or comments), which needs `version: {REVIEW_VERSION}`",
+                file.version
+            ),
+        ));
+    }
     let mut seen_ids = HashSet::new();
     let mut documents = Vec::with_capacity(file.documents.len());
     for (n, doc) in file.documents.into_iter().enumerate() {
@@ -156,6 +170,16 @@ fn check(file: ProjectFile<'_>, problems: &mut Vec<Problem>) -> Project {
     }
 }
 
+/// Whether a parsed document uses anything of version 2.
+fn has_review_data(doc: &DocumentFile<'_>) -> bool {
+    doc.next_candidate_id.is_some()
+        || !doc.candidates.is_empty()
+        || doc
+            .spans
+            .iter()
+            .any(|s| !s.annotators.is_empty() || !s.comments.is_empty())
+}
+
 fn check_document(
     file: DocumentFile<'_>,
     where_: &str,
@@ -175,9 +199,11 @@ fn check_document(
             ),
         ));
     }
+    let next_candidate_id = file.next_candidate_id.unwrap_or(1);
     for (name, next) in [
         ("next_span_id", file.next_span_id),
         ("next_link_id", file.next_link_id),
+        ("next_candidate_id", next_candidate_id),
     ] {
         if next > MAX_NEXT_ID {
             problems.push(Problem::new(
@@ -255,12 +281,13 @@ fn check_document(
                 ),
             ));
         }
+        check_annotators(&span.annotators, &here, problems);
+        let comments = comments(span.comments, &here, problems);
         spans.push(Span {
-            id: SpanId(id),
-            start: span.start,
-            end: span.end,
-            label: span.label,
             note: span.note.filter(|n| !n.is_empty()),
+            annotators: span.annotators,
+            comments,
+            ..Span::new(SpanId(id), span.start, span.end, span.label)
         });
     }
 
@@ -317,8 +344,210 @@ fn check_document(
         });
     }
 
+    let candidates = check_candidates(
+        file.candidates,
+        next_candidate_id,
+        &Surface {
+            text: &text,
+            index: &index,
+        },
+        where_,
+        schema,
+        problems,
+    );
+
     let mut doc = Document::with_digest_and_index(file.id, file.title, text, digest, index);
     doc.source = file.source;
     doc.status = file.status;
     doc.from_validated_parts(spans, links, file.next_span_id, file.next_link_id)
+        .with_validated_candidates(candidates, next_candidate_id)
+}
+
+/// A document's text and its index, to check ranges against.
+struct Surface<'t> {
+    text: &'t str,
+    index: &'t TextIndex,
+}
+
+impl Surface<'_> {
+    /// The problem with the range `[start, end)`, if any.
+    fn range_problem(&self, start: usize, end: usize) -> Option<String> {
+        let len = self.index.char_len();
+        if start >= end {
+            Some(format!("is empty or reversed: [{start}, {end})"))
+        } else if end > len {
+            Some(format!(
+                "[{start}, {end}) reaches past the end of the text ({len} code points)"
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// Provenance names must be real names, each once.
+fn check_annotators(names: &[String], here: &dyn Fn() -> String, problems: &mut Vec<Problem>) {
+    for (i, name) in names.iter().enumerate() {
+        if name.trim().is_empty() {
+            problems.push(Problem::new(
+                &here(),
+                "names an annotator with an empty name",
+            ));
+        } else if names[..i].contains(name) {
+            problems.push(Problem::new(
+                &here(),
+                format!("names the annotator `{name}` twice"),
+            ));
+        }
+    }
+}
+
+fn comments(
+    comments: Vec<CommentFile>,
+    here: &dyn Fn() -> String,
+    problems: &mut Vec<Problem>,
+) -> Vec<Comment> {
+    comments
+        .into_iter()
+        .enumerate()
+        .map(|(i, comment)| {
+            if comment.text.trim().is_empty() {
+                problems.push(Problem::new(
+                    &here(),
+                    format!("comment #{} is empty", i + 1),
+                ));
+            }
+            Comment {
+                author: comment.author,
+                text: comment.text,
+            }
+        })
+        .collect()
+}
+
+/// Checks a document's candidates: unique ids below the next id, ranges in the text,
+/// surface texts, known labels and link types, sound origins, no two alike.
+fn check_candidates(
+    candidates: Vec<CandidateFile>,
+    next_candidate_id: u64,
+    surface: &Surface<'_>,
+    where_: &str,
+    schema: &Schema,
+    problems: &mut Vec<Problem>,
+) -> Vec<Candidate> {
+    let mut checked: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    let mut ids = HashSet::with_capacity(candidates.len());
+    let mut alike: HashMap<(&Proposal, &Origin), u64> = HashMap::new();
+    for candidate in candidates {
+        let id = candidate.id;
+        let here = || format!("{where_}, candidate {id}");
+        if !ids.insert(id) {
+            problems.push(Problem::new(
+                &here(),
+                "has the same id as another candidate",
+            ));
+        }
+        if id >= next_candidate_id {
+            problems.push(Problem::new(
+                &here(),
+                format!("has an id not below next_candidate_id ({next_candidate_id})"),
+            ));
+        }
+        let key_of = |key: SpanKeyFile, end_name: &str, problems: &mut Vec<Problem>| {
+            if let Some(problem) = surface.range_problem(key.start, key.end) {
+                problems.push(Problem::new(&here(), format!("{end_name}{problem}")));
+            }
+            if schema.label(&key.label).is_none() {
+                problems.push(Problem::new(
+                    &here(),
+                    format!("{end_name}has the unknown label `{}`", key.label),
+                ));
+            }
+            SpanKey {
+                start: key.start,
+                end: key.end,
+                label: key.label,
+            }
+        };
+        let proposal = match candidate.proposal {
+            ProposalFile::Span {
+                start,
+                end,
+                label,
+                text,
+            } => {
+                let key = key_of(SpanKeyFile { start, end, label }, "", problems);
+                if let Some(covered) = surface.index.slice(surface.text, start, end)
+                    && start < end
+                    && covered != text
+                {
+                    problems.push(Problem::new(
+                        &here(),
+                        format!(
+                            "[{start}, {end}) covers {covered:?} in the text, but the file \
+                             says {text:?}"
+                        ),
+                    ));
+                }
+                Proposal::Span(key)
+            }
+            ProposalFile::Link {
+                from,
+                to,
+                link_type,
+            } => {
+                let from = key_of(from, "its from-span ", problems);
+                let to = key_of(to, "its to-span ", problems);
+                if from == to {
+                    problems.push(Problem::new(&here(), "links a span to itself"));
+                }
+                if schema.link_type(&link_type).is_none() {
+                    problems.push(Problem::new(
+                        &here(),
+                        format!("has the unknown link type `{link_type}`"),
+                    ));
+                } else if schema.label(&from.label).is_some()
+                    && schema.label(&to.label).is_some()
+                    && let Err(error) =
+                        check_link_labels(schema, &link_type, &from.label, &to.label)
+                {
+                    problems.push(Problem::new(&here(), error.to_string()));
+                }
+                Proposal::Link {
+                    from,
+                    to,
+                    link_type,
+                }
+            }
+        };
+        match &candidate.origin {
+            Origin::Annotators(names) if names.is_empty() => problems.push(Problem::new(
+                &here(),
+                "comes from annotators but names none",
+            )),
+            Origin::Annotators(names) => check_annotators(names, &here, problems),
+            Origin::Rule(name) | Origin::Merge(name) if name.trim().is_empty() => {
+                problems.push(Problem::new(&here(), "has an origin with an empty name"));
+            }
+            Origin::Rule(_) | Origin::Merge(_) => {}
+        }
+        let comments = comments(candidate.comments, &here, problems);
+        checked.push(Candidate {
+            id: CandidateId(id),
+            proposal,
+            origin: candidate.origin,
+            decision: candidate.decision,
+            comments,
+        });
+    }
+    for candidate in &checked {
+        if let Some(first) = alike.insert((&candidate.proposal, &candidate.origin), candidate.id.0)
+        {
+            problems.push(Problem::new(
+                &format!("{where_}, candidate {}", candidate.id.0),
+                format!("proposes the same as candidate {first}, from the same origin"),
+            ));
+        }
+    }
+    checked
 }

@@ -9,7 +9,7 @@ mod save;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use format::{CURRENT_VERSION, peek_version, to_ron};
+pub use format::{CURRENT_VERSION, REVIEW_VERSION, peek_version, to_ron, version_of};
 pub use load::{MAX_FILE_BYTES, fast_reader_agrees, from_str};
 pub use save::{DiskStamp, SaveError, SaveMode, backup_path, save};
 

@@ -348,11 +348,8 @@ pub fn big_project_bulk(seed: u64, text_bytes: usize, spans: usize, links: usize
             .chance(10)
             .then(|| format!("check with source #{} — “{}”", rng.below(1000), rng.word()));
         made.push(Span {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
             note,
+            ..Span::new(id, start, end, label)
         });
     }
     let mut linked: Vec<Link> = Vec::with_capacity(links);
