@@ -42,13 +42,7 @@ pub(crate) mod testing {
             .spans
             .iter()
             .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: SpanId(i as u64 + 1),
-                start,
-                end,
-                label: label.to_owned(),
-                note: None,
-            })
+            .map(|(i, &(start, end, label))| Span::new(SpanId(i as u64 + 1), start, end, label))
             .collect();
         let links: Vec<Link> = doc
             .links
