@@ -98,6 +98,8 @@ impl Rig {
             selected_span: self.selected_span,
             matches: &[],
             font_size: self.font_size,
+            lanes: None,
+            focused_candidate: None,
         };
         let view = &mut self.view;
         let start = Instant::now();
@@ -195,6 +197,8 @@ impl Rig {
                     selected_span: None,
                     matches: &[],
                     font_size,
+                    lanes: None,
+                    focused_candidate: None,
                 };
                 // The view's own wrap width (see `ArticleView::show`).
                 let wrap_width = (font_size * 38.0)

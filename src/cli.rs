@@ -100,6 +100,13 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Open the window in review mode: compare colleagues' project files (one annotator
+    /// each), see where they disagree and how much they agree, and start a gold project.
+    Review {
+        /// Two or more project files.
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+    },
     /// Import articles or annotated datasets into a project. Everything is checked first;
     /// on any problem nothing is imported (exit 1) and every problem is listed.
     Import {
@@ -141,6 +148,8 @@ pub enum Command {
 pub enum Run {
     /// Open the window, on this project file or on the bundled sample.
     Window(Option<PathBuf>),
+    /// Open the window in review mode on these colleagues' project files.
+    Review(Vec<PathBuf>),
     /// A headless command finished with this exit code.
     Done(ExitCode),
 }
@@ -155,8 +164,13 @@ pub fn run(cli: Cli) -> Run {
     let Some(command) = cli.command else {
         return Run::Window(cli.file);
     };
+    if let Command::Review { files } = command {
+        return Run::Review(files);
+    }
     let mut stdout = std::io::stdout().lock();
     let result = match command {
+        // Handled above: it opens the window.
+        Command::Review { .. } => Ok(ExitCode::SUCCESS),
         Command::New {
             file,
             name,

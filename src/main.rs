@@ -10,18 +10,34 @@ fn main() -> ExitCode {
     match cli::run(Cli::parse()) {
         Run::Done(code) => code,
         Run::Window(file) => open_window(file),
+        Run::Review(files) => open_review(files),
     }
 }
 
 #[cfg(feature = "gui")]
+fn open_review(files: Vec<std::path::PathBuf>) -> ExitCode {
+    exit_code(marginalia::app::run_review(files))
+}
+
+#[cfg(feature = "gui")]
 fn open_window(file: Option<std::path::PathBuf>) -> ExitCode {
-    match marginalia::app::run(file) {
+    exit_code(marginalia::app::run(file))
+}
+
+#[cfg(feature = "gui")]
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             cli::report_error(&error);
             ExitCode::from(cli::EXIT_ERROR)
         }
     }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_review(_files: Vec<std::path::PathBuf>) -> ExitCode {
+    open_window(None)
 }
 
 #[cfg(not(feature = "gui"))]

@@ -16,10 +16,12 @@ use egui::text::{CCursor, CharIndex, Galley, LayoutJob, TextFormat};
 use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2};
 
 use super::workspace::Selection;
-use crate::model::{Document, Schema, SpanId, words};
+use crate::model::{CandidateId, Document, Proposal, Schema, SpanId, words};
 
 /// Pixels between underline lanes.
 const LANE_STEP: f32 = 3.0;
+/// Pixels between the review lanes (one per annotator) below the underline lanes.
+const REVIEW_LANE_STEP: f32 = 5.0;
 /// Underline lanes drawn at most; deeper nesting shares the last lane.
 const MAX_LANES: usize = 4;
 /// Laid-out text kept, in code points (a galley takes about 200 bytes a character):
@@ -50,6 +52,39 @@ pub struct ViewInput<'a> {
     pub matches: &'a [(usize, usize)],
     /// Font size in points.
     pub font_size: f32,
+    /// Review lanes drawn under every line, one per annotator, if any.
+    pub lanes: Option<&'a Lanes>,
+    /// The candidate in focus, drawn stronger than the other open ones.
+    pub focused_candidate: Option<CandidateId>,
+}
+
+/// Thin lanes under every line of text, one per annotator in a review, with a bar for
+/// each of their spans, coloured by how the others agree with it.
+#[derive(Clone, Debug, Default)]
+pub struct Lanes {
+    /// Number of lanes (annotators).
+    pub count: usize,
+    /// The bars, sorted by start.
+    pub bars: Vec<LaneBar>,
+    /// Changes whenever the bars change, so the view can keep its index of them.
+    pub revision: u64,
+}
+
+/// One bar in a review lane.
+#[derive(Clone, Debug)]
+pub struct LaneBar {
+    /// Which lane (annotator).
+    pub lane: usize,
+    /// `[start, end)` in code points.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// Fill colour.
+    pub color: Color32,
+    /// What hovering the bar shows.
+    pub tip: String,
+    /// Handed back when the bar is clicked ([`ViewAction::BarClicked`]).
+    pub tag: usize,
 }
 
 /// What the user did in the view this frame; the app applies it.
@@ -68,6 +103,10 @@ pub enum ViewAction {
     ExtendTo(usize),
     /// A span was clicked (`None`: clicked outside any span).
     SelectSpan(Option<SpanId>),
+    /// A review lane's bar was clicked: its [`LaneBar::tag`].
+    BarClicked(usize),
+    /// An open candidate was clicked.
+    FocusCandidate(CandidateId),
 }
 
 /// The widget's state, kept between frames.
@@ -86,14 +125,23 @@ pub struct ArticleView {
     /// the bottom of the last paragraph.
     tops: Vec<f32>,
     tops_dirty: bool,
-    /// Font size and wrap width the galleys were laid out for.
-    layout_key: (u32, u32),
+    /// Font size, wrap width and review lanes the galleys were laid out for.
+    layout_key: (u32, u32, usize),
+    /// Review lanes below each row (their room is part of the row height).
+    extra_lanes: usize,
+    /// The lanes' revision `lane_bars` was built for.
+    lanes_revision: Option<u64>,
+    /// Indices into [`Lanes::bars`] of the bars touching each paragraph.
+    lane_bars: Vec<Vec<u32>>,
     /// Span index built for this document revision.
     spans_revision: Option<(String, u64)>,
     /// Indices into `doc.spans()` of the spans touching each paragraph.
     paragraph_spans: Vec<Vec<u32>>,
     /// Underline lane of each span, by index into `doc.spans()`.
     lanes: Vec<u8>,
+    /// Indices into `doc.candidates()` of the open candidates touching each paragraph
+    /// (a link candidate at both of its ends).
+    paragraph_candidates: Vec<Vec<u32>>,
     /// Whether the current drag is Alt-drag (exact characters).
     drag_exact: bool,
     /// A code point to scroll into view on the next frame.
@@ -186,12 +234,17 @@ impl ArticleView {
         self.resident.clear();
         self.resident_chars = 0;
         self.heights = vec![0.0; self.paragraphs.len()];
-        self.layout_key = (0, 0);
+        self.layout_key = (0, 0, 0);
         self.spans_revision = None;
+        self.lanes_revision = None;
     }
 
     fn prepare_layout(&mut self, font_size: f32, wrap_width: f32) {
-        let key = (font_size.to_bits(), wrap_width.round().to_bits());
+        let key = (
+            font_size.to_bits(),
+            wrap_width.round().to_bits(),
+            self.extra_lanes,
+        );
         if key == self.layout_key {
             return;
         }
@@ -199,7 +252,7 @@ impl ArticleView {
         self.drop_galleys();
         // Estimate heights from the length of each paragraph until it is laid out.
         let chars_per_row = (wrap_width / (font_size * 0.5)).max(10.0);
-        let row_height = row_height(font_size);
+        let row_height = self.row_height(font_size);
         for (height, p) in self.heights.iter_mut().zip(&self.paragraphs) {
             let rows = ((p.char_end - p.char_start) as f32 / chars_per_row)
                 .ceil()
@@ -241,6 +294,60 @@ impl ArticleView {
             self.lanes[i] = lane;
             active.push((span.end, lane));
         }
+        self.paragraph_candidates = vec![Vec::new(); self.paragraphs.len()];
+        for (i, candidate) in doc.candidates().iter().enumerate() {
+            if !candidate.is_pending() {
+                continue;
+            }
+            for key in candidate.proposal.keys() {
+                let first = self.paragraphs.partition_point(|p| p.char_end < key.start);
+                for (p, list) in self.paragraphs[first..]
+                    .iter()
+                    .zip(&mut self.paragraph_candidates[first..])
+                {
+                    if p.char_start >= key.end {
+                        break;
+                    }
+                    if list.last() != Some(&(i as u32)) {
+                        list.push(i as u32);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Indexes the review lanes' bars by paragraph, once per revision of the lanes.
+    fn prepare_lanes(&mut self, lanes: Option<&Lanes>) {
+        let Some(lanes) = lanes else {
+            self.lane_bars.clear();
+            self.lanes_revision = None;
+            return;
+        };
+        if self.lanes_revision == Some(lanes.revision)
+            && self.lane_bars.len() == self.paragraphs.len()
+        {
+            return;
+        }
+        self.lanes_revision = Some(lanes.revision);
+        self.lane_bars = vec![Vec::new(); self.paragraphs.len()];
+        for (i, bar) in lanes.bars.iter().enumerate() {
+            let first = self.paragraphs.partition_point(|p| p.char_end < bar.start);
+            for (p, list) in self.paragraphs[first..]
+                .iter()
+                .zip(&mut self.lane_bars[first..])
+            {
+                if p.char_start >= bar.end {
+                    break;
+                }
+                list.push(i as u32);
+            }
+        }
+    }
+
+    /// Height of one row of text, with room below it for the underline lanes and the
+    /// review lanes.
+    fn row_height(&self, font_size: f32) -> f32 {
+        row_height(font_size) + self.extra_lanes as f32 * REVIEW_LANE_STEP
     }
 
     fn update_tops(&mut self) {
@@ -275,13 +382,13 @@ impl ArticleView {
             TextFormat {
                 font_id: FontId::proportional(font_size),
                 color: Color32::PLACEHOLDER,
-                line_height: Some(row_height(font_size)),
+                line_height: Some(self.row_height(font_size)),
                 ..Default::default()
             },
         );
         job.wrap.max_width = wrap_width;
         let galley = ui.painter().layout_job(job);
-        let height = galley.size().y.max(row_height(font_size)) + paragraph_gap(font_size);
+        let height = galley.size().y.max(self.row_height(font_size)) + paragraph_gap(font_size);
         if (self.heights[index] - height).abs() > 0.01 {
             self.heights[index] = height;
             self.tops_dirty = true;
@@ -300,8 +407,10 @@ impl ArticleView {
         let width = ui.available_width();
         // A comfortable reading measure: about 75 characters a line.
         let wrap_width = (font_size * 38.0).min(width - 24.0).max(100.0);
+        self.extra_lanes = input.lanes.map_or(0, |l| l.count);
         self.prepare_layout(font_size, wrap_width);
         self.prepare_spans(doc);
+        self.prepare_lanes(input.lanes);
         self.update_tops();
         let mut actions = Vec::new();
 
@@ -369,6 +478,8 @@ impl ArticleView {
                 let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
 
                 let mut hovered_span: Option<usize> = None;
+                let mut hovered_bar: Option<usize> = None;
+                let mut hovered_candidate: Option<CandidateId> = None;
                 let pointer = response.hover_pos();
                 // Looked up once, not once a paragraph: `Document::span` is a linear search.
                 let selected_span = input.selected_span.and_then(|id| doc.span(id));
@@ -401,6 +512,59 @@ impl ArticleView {
                                 // The innermost span under the pointer wins: spans come
                                 // in reading order, inner after outer.
                                 hovered_span = Some(span_index as usize);
+                            }
+                        }
+                    }
+                    // Open candidates: a dashed outline and no fill, never mistaken
+                    // for a span; the one in focus drawn thicker.
+                    for &candidate_index in &self.paragraph_candidates[index] {
+                        let Some(candidate) = doc.candidates().get(candidate_index as usize) else {
+                            continue;
+                        };
+                        let focused = input.focused_candidate == Some(candidate.id);
+                        let is_link = matches!(candidate.proposal, Proposal::Link { .. });
+                        if is_link && !focused {
+                            continue;
+                        }
+                        for key in candidate.proposal.keys() {
+                            let color = label_color(input.schema, &key.label);
+                            let width = if focused { 2.5 } else { 1.3 };
+                            for rect in range_rects(&galley, origin, p, key.start, key.end) {
+                                let rect = text_rect(rect, font_size).expand(if focused {
+                                    2.0
+                                } else {
+                                    1.0
+                                });
+                                dashed_rect(&painter, rect, Stroke::new(width, color));
+                                if let Some(pointer) = pointer
+                                    && rect.contains(pointer)
+                                    && !is_link
+                                {
+                                    hovered_candidate = Some(candidate.id);
+                                }
+                            }
+                        }
+                    }
+                    if let Some(lanes) = input.lanes
+                        && let Some(bars) = self.lane_bars.get(index)
+                    {
+                        for &bar_index in bars {
+                            let bar = &lanes.bars[bar_index as usize];
+                            for rect in range_rects(&galley, origin, p, bar.start, bar.end) {
+                                let y = text_rect(rect, font_size).bottom()
+                                    + 2.0
+                                    + MAX_LANES as f32 * LANE_STEP
+                                    + bar.lane as f32 * REVIEW_LANE_STEP;
+                                let bar_rect = Rect::from_min_max(
+                                    pos2(rect.left() + 0.5, y),
+                                    pos2(rect.right() - 0.5, y + REVIEW_LANE_STEP - 1.5),
+                                );
+                                painter.rect_filled(bar_rect, 1.0, bar.color);
+                                if let Some(pointer) = pointer
+                                    && bar_rect.expand2(Vec2::new(0.0, 1.0)).contains(pointer)
+                                {
+                                    hovered_bar = Some(bar_index as usize);
+                                }
                             }
                         }
                     }
@@ -444,7 +608,22 @@ impl ArticleView {
                     hovered_span,
                     &mut actions,
                 );
-                if let Some(span_index) = hovered_span
+                if let Some(id) = hovered_candidate
+                    && response.clicked()
+                    && !ui.input(|i| i.modifiers.shift)
+                {
+                    actions.push(ViewAction::FocusCandidate(id));
+                }
+                if let (Some(lanes), Some(bar_index)) = (input.lanes, hovered_bar) {
+                    let bar = &lanes.bars[bar_index];
+                    if response.clicked() {
+                        actions.push(ViewAction::BarClicked(bar.tag));
+                    }
+                    let tip = bar.tip.clone();
+                    response.clone().on_hover_ui_at_pointer(|ui| {
+                        ui.label(tip);
+                    });
+                } else if let Some(span_index) = hovered_span
                     && !response.dragged()
                 {
                     let span = &doc.spans()[span_index];
@@ -626,6 +805,18 @@ fn range_rects(galley: &Galley, origin: Pos2, p: Paragraph, start: usize, end: u
         }
     }
     rects
+}
+
+/// A rectangle outlined with dashes: how candidates are drawn.
+fn dashed_rect(painter: &egui::Painter, rect: Rect, stroke: Stroke) {
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.right_bottom(),
+        rect.left_bottom(),
+        rect.left_top(),
+    ];
+    painter.extend(egui::Shape::dashed_line(&corners, stroke, 4.0, 3.0));
 }
 
 /// The colour of a label, grey for one the schema lacks.

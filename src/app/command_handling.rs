@@ -44,12 +44,17 @@ impl MarginaliaApp {
                 }
             }
         });
-        if !typing && !modal {
+        // The review screen is read-only: its digits label nothing behind it.
+        if !typing && !modal && !self.in_review() {
             for (digit, key) in (1..=9u8).zip(LABEL_HOTKEYS) {
                 if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
                     && let Some(label) = self.ws.project.schema.label_for_hotkey(digit)
                 {
                     self.queued_label = Some(label.key.clone());
+                }
+                // Alt+digit: take that annotator's version of the disagreement in focus.
+                if ctx.input_mut(|i| i.consume_key(egui::Modifiers::ALT, key)) {
+                    self.queued_take = Some(usize::from(digit));
                 }
             }
         }
@@ -65,7 +70,9 @@ impl MarginaliaApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        if !dropped.is_empty() {
+        if !dropped.is_empty() && self.in_review() {
+            self.status_message = Some("Close the review to add articles to the project.".into());
+        } else if !dropped.is_empty() {
             self.import_articles(&dropped);
         }
     }
@@ -73,6 +80,9 @@ impl MarginaliaApp {
     /// Carries out one command.
     pub fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         use Command::*;
+        if self.in_review() && self.run_review_command(command) {
+            return;
+        }
         match command {
             NewProject => self.confirm_discard(dialogs::Then::New),
             Open => self.confirm_discard(dialogs::Then::Open),
@@ -105,6 +115,11 @@ impl MarginaliaApp {
             Find => {
                 self.search.open = true;
                 self.search.focus = true;
+            }
+            DeleteSpan
+                if self.ws.selected_span.is_none() && self.ws.focused_candidate.is_some() =>
+            {
+                self.reject_focused_candidate();
             }
             DeleteSpan => {
                 let result = self.ws.delete_selected_span();
@@ -173,6 +188,12 @@ impl MarginaliaApp {
                 }
             }
             About => self.dialog = Some(Dialog::About),
+            Review => self.pick_review_files(),
+            NextCandidate | PreviousCandidate => {
+                self.step_candidate(command == NextCandidate);
+            }
+            AcceptCandidate => self.accept_focused_candidate(),
+            StartGold | CloseReview => {}
         }
         if self.search.open
             && let Some(doc) = self.ws.document()
@@ -221,4 +242,61 @@ pub(super) fn modifier_count(modifiers: egui::Modifiers) -> u8 {
     u8::from(modifiers.alt)
         + u8::from(modifiers.shift)
         + u8::from(modifiers.command || modifiers.ctrl || modifiers.mac_cmd)
+}
+
+impl MarginaliaApp {
+    /// Commands on the review screen: stepping through disagreements and documents,
+    /// and leaving it. The files are read-only there, so editing commands say so
+    /// instead. Returns false for the commands that work the same everywhere (text
+    /// size, help, quitting), which the caller then carries out as usual.
+    fn run_review_command(&mut self, command: Command) -> bool {
+        use Command::*;
+        if !command.works_in_review() {
+            self.status_message = Some(format!(
+                "“{}” works on a project: close the review (or start a gold project) first.",
+                command.name()
+            ));
+            return true;
+        }
+        match command {
+            Review => self.pick_review_files(),
+            StartGold => self.start_gold_project(),
+            CloseReview => self.close_review(),
+            NextCandidate | PreviousCandidate => {
+                let stepped = self
+                    .review
+                    .as_deref_mut()
+                    .is_some_and(|review| review.step(command == NextCandidate));
+                if !stepped && self.review.is_some() {
+                    self.status_message = Some("No disagreements: the files agree.".into());
+                }
+            }
+            NextDocument | PreviousDocument => {
+                if let Some(review) = self.review.as_deref_mut() {
+                    let count = review.data.comparison.documents.len();
+                    if count > 0 {
+                        let next = if command == NextDocument {
+                            (review.current + 1) % count
+                        } else {
+                            (review.current + count - 1) % count
+                        };
+                        review.show_document(next);
+                    }
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// File → Review…: pick two or more project files to compare.
+    fn pick_review_files(&mut self) {
+        if let Some(paths) = rfd::FileDialog::new()
+            .set_title("Review: pick two or more colleagues' project files")
+            .add_filter("Marginalia project", &["ron"])
+            .pick_files()
+        {
+            self.start_review(paths);
+        }
+    }
 }

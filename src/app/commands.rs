@@ -40,6 +40,12 @@ pub enum Command {
     ZoomOut,
     ZoomReset,
     ProjectSettings,
+    Review,
+    NextCandidate,
+    PreviousCandidate,
+    AcceptCandidate,
+    StartGold,
+    CloseReview,
     Shortcuts,
     About,
 }
@@ -51,16 +57,18 @@ pub enum Menu {
     Edit,
     View,
     Document,
+    Review,
     Help,
 }
 
 impl Menu {
     /// All menus in order.
-    pub const ALL: [Menu; 5] = [
+    pub const ALL: [Menu; 6] = [
         Menu::File,
         Menu::Edit,
         Menu::View,
         Menu::Document,
+        Menu::Review,
         Menu::Help,
     ];
 
@@ -71,6 +79,7 @@ impl Menu {
             Menu::Edit => "Edit",
             Menu::View => "View",
             Menu::Document => "Document",
+            Menu::Review => "Review",
             Menu::Help => "Help",
         }
     }
@@ -101,7 +110,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 32] = [
+    pub const ALL: [Command; 38] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
@@ -132,6 +141,12 @@ impl Command {
         Command::MarkTodo,
         Command::MarkInProgress,
         Command::MarkDone,
+        Command::Review,
+        Command::NextCandidate,
+        Command::PreviousCandidate,
+        Command::AcceptCandidate,
+        Command::StartGold,
+        Command::CloseReview,
         Command::Shortcuts,
         Command::About,
     ];
@@ -151,7 +166,7 @@ impl Command {
             Command::Undo => "Undo",
             Command::Redo => "Redo",
             Command::Find => "Find…",
-            Command::DeleteSpan => "Delete span",
+            Command::DeleteSpan => "Delete span (or reject the candidate in focus)",
             Command::ClearSelection => "Clear selection",
             Command::EditNote => "Edit note",
             Command::NextSpan => "Next span",
@@ -169,6 +184,12 @@ impl Command {
             Command::MarkTodo => "Mark as todo",
             Command::MarkInProgress => "Mark as in progress",
             Command::MarkDone => "Mark as done",
+            Command::Review => "Review colleagues' files…",
+            Command::NextCandidate => "Next candidate or disagreement",
+            Command::PreviousCandidate => "Previous candidate or disagreement",
+            Command::AcceptCandidate => "Accept candidate",
+            Command::StartGold => "Start gold project from review",
+            Command::CloseReview => "Close review",
             Command::Shortcuts => "Keyboard shortcuts",
             Command::About => "About Marginalia",
         }
@@ -188,6 +209,8 @@ impl Command {
             NextDocument | PreviousDocument | MarkTodo | MarkInProgress | MarkDone => {
                 Menu::Document
             }
+            Review | NextCandidate | PreviousCandidate | AcceptCandidate | StartGold
+            | CloseReview => Menu::Review,
             Shortcuts | About => Menu::Help,
         }
     }
@@ -226,6 +249,12 @@ impl Command {
             MarkTodo => vec![key(CTRL_SHIFT, Key::T)],
             MarkInProgress => vec![key(CTRL_SHIFT, Key::P)],
             MarkDone => vec![key(CTRL_SHIFT, Key::D)],
+            Review => vec![key(CTRL_SHIFT, Key::R)],
+            NextCandidate => vec![key(NONE, Key::F8), key(NONE, Key::CloseBracket)],
+            PreviousCandidate => vec![key(Modifiers::SHIFT, Key::F8), key(NONE, Key::OpenBracket)],
+            AcceptCandidate => vec![key(NONE, Key::Enter)],
+            StartGold => vec![],
+            CloseReview => vec![],
             Shortcuts => vec![key(NONE, Key::F1)],
             About => vec![],
         }
@@ -234,9 +263,31 @@ impl Command {
     /// Whether a shortcut of this command is a plain key that would type into a text
     /// field: those fire only while no text field has focus.
     pub fn is_single_key(self) -> bool {
-        self.shortcuts()
-            .iter()
-            .any(|s| s.modifiers.is_none() && !matches!(s.logical_key, Key::F1 | Key::Escape))
+        self.shortcuts().iter().any(|s| {
+            s.modifiers.is_none() && !matches!(s.logical_key, Key::F1 | Key::F8 | Key::Escape)
+        })
+    }
+
+    /// Whether the command does something on the review screen, where the files are
+    /// read-only: the others wait until the review is closed.
+    pub fn works_in_review(self) -> bool {
+        use Command::*;
+        matches!(
+            self,
+            Quit | Review
+                | NextCandidate
+                | PreviousCandidate
+                | StartGold
+                | CloseReview
+                | NextDocument
+                | PreviousDocument
+                | ZoomIn
+                | ZoomOut
+                | ZoomReset
+                | ClearSelection
+                | Shortcuts
+                | About
+        )
     }
 
     /// The status a Mark command sets.

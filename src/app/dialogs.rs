@@ -23,6 +23,8 @@ pub enum Then {
     Close,
     /// Switch to the project that finished opening in the background.
     UseOpened,
+    /// Switch to the gold project just made from a review.
+    UseGold,
 }
 
 /// Project settings being edited: applied as one change, or dropped.

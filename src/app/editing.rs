@@ -33,6 +33,8 @@ impl MarginaliaApp {
                 &[]
             },
             font_size: self.prefs.font_size,
+            lanes: None,
+            focused_candidate: self.ws.focused_candidate,
         };
         let actions = self.view.show(ui, &input);
         for action in actions {
@@ -89,8 +91,14 @@ impl MarginaliaApp {
             }
             ViewAction::SelectSpan(id) => {
                 self.ws.selected_span = id;
+                if id.is_some() {
+                    self.ws.focused_candidate = None;
+                }
                 self.note_draft = None;
             }
+            // Review lanes are drawn only in the review screen.
+            ViewAction::BarClicked(_) => {}
+            ViewAction::FocusCandidate(id) => self.ws.focus_candidate(id),
         }
     }
 

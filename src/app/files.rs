@@ -154,6 +154,11 @@ impl MarginaliaApp {
                     self.use_opened(path, *ws);
                 }
             }
+            dialogs::Then::UseGold => {
+                if let Some(ws) = self.gold.take() {
+                    self.replace_workspace(*ws);
+                }
+            }
             dialogs::Then::Close => {
                 self.close_confirmed = true;
                 self.clear_recovery();

@@ -15,6 +15,7 @@
 
 mod article_view;
 mod background;
+mod candidates;
 mod command_handling;
 mod commands;
 mod dialogs;
@@ -24,6 +25,8 @@ mod files;
 mod panels;
 mod prefs;
 mod recovery;
+mod review;
+mod review_ui;
 mod search;
 mod workspace;
 
@@ -38,6 +41,7 @@ pub use dialogs::{Answer, Dialog, Then};
 pub use export::{ExportDraft, ExportJob, ImportDraft};
 pub use prefs::{Prefs, ThemeChoice};
 pub use recovery::Recovery;
+pub use review::{ReviewData, ReviewSession, ReviewTab};
 pub use workspace::{Origin, ProjectChange, Selection, Stepped, UndoError, Workspace};
 
 pub use search::Search;
@@ -51,6 +55,21 @@ pub const SAMPLE_PROJECT: &str = include_str!("../../saves/sample.ron");
 
 /// Opens the window on `file`, or on the bundled sample project.
 pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
+    run_app(move |prefs, recovery| MarginaliaApp::new(file.as_deref(), prefs, recovery))
+}
+
+/// Opens the window in review mode on colleagues' project `files`.
+pub fn run_review(files: Vec<PathBuf>) -> anyhow::Result<()> {
+    run_app(move |prefs, recovery| {
+        let mut app = MarginaliaApp::new(None, prefs, recovery);
+        app.start_review(files);
+        app
+    })
+}
+
+fn run_app(
+    make: impl FnOnce(Prefs, recovery::Recovery) -> MarginaliaApp + 'static,
+) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Marginalia")
@@ -68,11 +87,7 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
             let recovery = recovery::Recovery::in_dir(eframe::storage_dir("Marginalia"));
-            Ok(Box::new(MarginaliaApp::new(
-                file.as_deref(),
-                prefs,
-                recovery,
-            )))
+            Ok(Box::new(make(prefs, recovery)))
         }),
     )
     .map_err(|error| anyhow::anyhow!("cannot open the window: {error}"))
@@ -104,8 +119,12 @@ pub struct MarginaliaApp {
     answers: Vec<dialogs::Answer>,
     /// Labels queued this frame (a hotkey or a palette click).
     queued_label: Option<String>,
+    /// An annotator's version to take this frame (Alt+digit, 1-based).
+    queued_take: Option<usize>,
     /// Give the note field focus on the next frame.
     focus_note: bool,
+    /// The comment being written in the side panel.
+    pub comment_draft: String,
     /// Writes a recovery copy while there are unsaved changes.
     recovery: recovery::Recovery,
     /// A recovery copy from an earlier run is being offered and the user has not said
@@ -135,6 +154,13 @@ pub struct MarginaliaApp {
     ctx: Option<egui::Context>,
     /// The window title last sent.
     last_title: String,
+    /// The review on screen, if any: it takes the window over from the workspace,
+    /// which waits behind it unchanged.
+    pub review: Option<Box<ReviewSession>>,
+    /// Review files being read and compared on a background thread.
+    review_opening: Option<review::ReviewOpening>,
+    /// A gold project made from a review, waiting for the unsaved-changes prompt.
+    gold: Option<Box<Workspace>>,
 }
 
 impl MarginaliaApp {
@@ -156,7 +182,9 @@ impl MarginaliaApp {
             queued: Vec::new(),
             answers: Vec::new(),
             queued_label: None,
+            queued_take: None,
             focus_note: false,
+            comment_draft: String::new(),
             recovery,
             recovery_unanswered,
             after_recovery_prompt: None,
@@ -170,6 +198,9 @@ impl MarginaliaApp {
             saving: None,
             ctx: None,
             last_title: String::new(),
+            review: None,
+            review_opening: None,
+            gold: None,
         };
         if let Some(path) = file {
             app.open(path);
@@ -207,9 +238,13 @@ impl MarginaliaApp {
 
         panels::menu_bar_ui(self, ui);
         panels::status_bar_ui(self, ui);
-        panels::documents_ui(self, ui);
-        panels::side_panel_ui(self, ui);
-        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        if self.in_review() {
+            review_ui::review_ui(self, ui);
+        } else {
+            panels::documents_ui(self, ui);
+            panels::side_panel_ui(self, ui);
+            egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        }
         if let Some(answer) = dialogs::show(self, &ctx) {
             self.answers.push(answer);
         }
@@ -218,6 +253,9 @@ impl MarginaliaApp {
             let result = self.ws.label(&label);
             self.report(result);
         }
+        if let Some(n) = self.queued_take.take() {
+            self.take_annotator(n);
+        }
         for command in std::mem::take(&mut self.queued) {
             self.run_command(&ctx, command);
         }
@@ -225,6 +263,7 @@ impl MarginaliaApp {
             self.answer(&ctx, answer);
         }
         self.poll_export();
+        self.poll_review(&ctx);
         self.poll_opening(&ctx);
         self.poll_saving(&ctx);
         self.handle_close(&ctx);
@@ -243,8 +282,22 @@ impl MarginaliaApp {
         }
     }
 
+    /// Whether the window shows a review (or one being read) instead of the workspace.
+    pub fn in_review(&self) -> bool {
+        self.review.is_some() || self.review_opening.is_some()
+    }
+
     /// `Project — file.ron •` (the dot while there are unsaved changes).
     pub fn window_title(&self) -> String {
+        if let Some(review) = &self.review {
+            let names: Vec<String> = review
+                .data
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            return format!("Review of {} — Marginalia", names.join(", "));
+        }
         let file = match &self.ws.origin {
             Origin::File(path) => path.display().to_string(),
             Origin::Bundled => "bundled sample".to_owned(),

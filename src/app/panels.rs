@@ -47,7 +47,11 @@ pub fn menu_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
 
 fn command_enabled(app: &MarginaliaApp, command: Command) -> bool {
     let ws = &app.ws;
+    if app.in_review() {
+        return command.works_in_review();
+    }
     match command {
+        Command::StartGold | Command::CloseReview => false,
         Command::DeleteSpan
         | Command::EditNote
         | Command::GrowStart
@@ -239,6 +243,7 @@ pub fn side_panel_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         .default_size(300.0)
         .show(ui, |ui| {
             palette_ui(app, ui);
+            super::candidates::candidates_ui(app, ui);
             ui.separator();
             inspector_ui(app, ui);
             ui.separator();
@@ -289,6 +294,12 @@ fn inspector_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         ui.label(format!("[{}, {})", span.start, span.end));
     });
     ui.label(shorten(doc.span_text(&span), 300));
+    if !span.annotators.is_empty() {
+        ui.label(RichText::new(format!("had by {}", span.annotators.join(", "))).italics());
+    }
+    for comment in &span.comments {
+        ui.label(format!("💬 {}: {}", comment.author, comment.text));
+    }
 
     // The note: edited in a draft, committed as one edit when the field loses focus.
     let draft = match &mut app.note_draft {
@@ -316,6 +327,9 @@ fn inspector_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
             let result = app.ws.apply(edit);
             app.report_result(result);
         }
+    }
+    if app.ws.focused_candidate.is_none() {
+        super::candidates::comment_field_ui(app, ui);
     }
 
     links_ui(app, ui, span.id);

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{Document, Edit, EditError, History, Project, SpanId, Status, words};
+use crate::model::{
+    CandidateId, Document, Edit, EditError, History, Project, SpanId, Status, words,
+};
 use crate::store::{self, DiskStamp, SaveError, SaveMode};
 
 /// Where the project came from, which decides what Save does.
@@ -204,6 +206,8 @@ pub struct Workspace {
     pub selection: Option<Selection>,
     /// The selected span in the current document.
     pub selected_span: Option<SpanId>,
+    /// The candidate in focus in the current document.
+    pub focused_candidate: Option<CandidateId>,
     /// One history per document, in document order.
     histories: Vec<History>,
     /// Project-wide changes (settings, a dataset import, an added article), newest last.
@@ -232,6 +236,7 @@ impl Workspace {
             current: 0,
             selection: None,
             selected_span: None,
+            focused_candidate: None,
             histories,
             project_undo: Vec::new(),
             project_redo: Vec::new(),
@@ -291,6 +296,7 @@ impl Workspace {
             self.current = index;
             self.selection = None;
             self.selected_span = None;
+            self.focused_candidate = None;
         }
     }
 
