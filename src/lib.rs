@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod formats;
 pub mod model;
+pub mod review;
 pub mod store;
 
 #[cfg(feature = "gui")]

@@ -1,0 +1,3 @@
+//! Reviewing colleagues' work: comparing annotators, agreement, adjudication. No egui.
+
+pub mod adjudicate;
