@@ -142,6 +142,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Start a gold project from several annotators' files: what all agree on is
+    /// accepted, every disagreement is an open candidate naming who proposed it. Exit 1
+    /// when no document is in two files or more (then nothing is written).
+    Adjudicate {
+        /// The annotators' project files (two or more).
+        #[arg(required = true, num_args = 2.., value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The gold project file to write; not one of the inputs.
+        #[arg(short = 'o', long = "output", value_name = "GOLD")]
+        output: PathBuf,
+        /// The gold project's annotator.
+        #[arg(long, default_value = "gold")]
+        annotator: String,
+        /// Overwrite GOLD if it exists (its previous content stays as GOLD.bak).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// What `main` should do after parsing the arguments.
@@ -218,6 +235,12 @@ pub fn run(cli: Cli) -> Run {
             import(&file, &options, &inputs, &mut stdout)
         }
         Command::Agree { files, json } => agree(&files, json, &mut stdout),
+        Command::Adjudicate {
+            files,
+            output,
+            annotator,
+            force,
+        } => adjudicate(&files, &output, &annotator, force, &mut stdout),
     };
     Run::Done(match result {
         Ok(code) => code,
@@ -323,13 +346,38 @@ fn validate(files: &[PathBuf], out: &mut impl std::io::Write) -> anyhow::Result<
     let mut code = ExitCode::SUCCESS;
     for file in files {
         match store::load(file) {
-            Ok(loaded) => writeln!(
-                out,
-                "{}: valid (documents: {}, spans: {})",
-                file.display(),
-                loaded.project.documents.len(),
-                loaded.project.span_count()
-            )?,
+            Ok(loaded) => {
+                let project = &loaded.project;
+                writeln!(
+                    out,
+                    "{}: valid (documents: {}, spans: {})",
+                    file.display(),
+                    project.documents.len(),
+                    project.span_count()
+                )?;
+                // Open candidates are work left, not a problem: said, not failed.
+                let counts = project.candidate_counts();
+                if counts.total() > 0 {
+                    let documents = project
+                        .documents
+                        .iter()
+                        .filter(|d| d.open_candidate_count() > 0)
+                        .count();
+                    let where_ = match documents {
+                        0 => String::new(),
+                        1 => " in 1 document".to_owned(),
+                        n => format!(" in {n} documents"),
+                    };
+                    writeln!(
+                        out,
+                        "{}: {}{where_} ({} accepted, {} rejected)",
+                        file.display(),
+                        open_candidates(counts.pending),
+                        counts.accepted,
+                        counts.rejected,
+                    )?;
+                }
+            }
             Err(LoadError::Invalid { path, problems }) => {
                 for problem in &problems {
                     writeln!(out, "{}: {problem}", path.display())?;
@@ -353,6 +401,16 @@ fn validate(files: &[PathBuf], out: &mut impl std::io::Write) -> anyhow::Result<
         }
     }
     Ok(code)
+}
+
+/// `1 open candidate`, `3 open candidates`.
+pub fn open_candidates(count: usize) -> String {
+    let noun = if count == 1 {
+        "candidate"
+    } else {
+        "candidates"
+    };
+    format!("{count} open {noun}")
 }
 
 /// The numbers `stats` prints.
@@ -536,6 +594,13 @@ pub fn print_export_report(
             writeln!(out, "  {omission}")?;
         }
     }
+    if report.open_candidates > 0 {
+        writeln!(
+            out,
+            "left open: {}, not exported (exports hold accepted annotations only)",
+            open_candidates(report.open_candidates)
+        )?;
+    }
     Ok(())
 }
 
@@ -650,4 +715,85 @@ fn agree(files: &[PathBuf], json: bool, out: &mut impl std::io::Write) -> anyhow
         );
     }
     Ok(ExitCode::from(EXIT_INVALID))
+}
+
+/// `marginalia adjudicate`: loads every file first, refuses an output that is one of
+/// them, and writes the gold project only when the files have a document in common.
+fn adjudicate(
+    files: &[PathBuf],
+    output: &Path,
+    annotator: &str,
+    force: bool,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<ExitCode> {
+    use crate::review::adjudicate::{self, Input};
+    use anyhow::Context as _;
+
+    // The same file twice, or the output among the inputs, by what they are on disk.
+    let identity = |path: &Path| -> std::io::Result<PathBuf> {
+        match path.canonicalize() {
+            Ok(path) => Ok(path),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                let parent = match path.parent() {
+                    Some(parent) if !parent.as_os_str().is_empty() => parent,
+                    _ => Path::new("."),
+                };
+                Ok(parent
+                    .canonicalize()?
+                    .join(path.file_name().unwrap_or_default()))
+            }
+            Err(error) => Err(error),
+        }
+    };
+    let output_identity = identity(output)
+        .with_context(|| format!("cannot find the folder of {}", output.display()))?;
+    let mut seen = Vec::with_capacity(files.len());
+    for file in files {
+        let file_identity =
+            identity(file).with_context(|| format!("cannot read {}", file.display()))?;
+        if file_identity == output_identity {
+            bail!(
+                "the output {} is one of the inputs; write the gold project to a new file",
+                output.display()
+            );
+        }
+        if seen.contains(&file_identity) {
+            bail!("{} is given twice", file.display());
+        }
+        seen.push(file_identity);
+    }
+    if output.exists() && !force {
+        bail!(
+            "{} already exists; pick another name, or pass --force to overwrite it",
+            output.display()
+        );
+    }
+    let projects: Vec<Project> = files
+        .iter()
+        .map(|file| Ok(load(file)?.project))
+        .collect::<anyhow::Result<_>>()?;
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let inputs: Vec<Input<'_>> = names
+        .iter()
+        .zip(&projects)
+        .map(|(file, project)| Input { file, project })
+        .collect();
+    let adjudication = adjudicate::adjudicate(&inputs, annotator)?;
+    write!(out, "{}", adjudication.report)?;
+    if adjudication.report.compared_documents() == 0 {
+        report_error(&anyhow::anyhow!(
+            "the files have nothing in common: no document (by its text) is in two of \
+             them, so there is nothing to adjudicate; {} was not written",
+            output.display()
+        ));
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    store::save(&adjudication.project, output, None, SaveMode::Force)?;
+    writeln!(
+        out,
+        "wrote {} (annotator {annotator}): {}",
+        output.display(),
+        open_candidates(adjudication.project.open_candidate_count())
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -20,3 +20,5 @@ mod roundtrip;
 mod save;
 #[path = "store/v1.rs"]
 mod v1;
+#[path = "store/v2.rs"]
+mod v2;

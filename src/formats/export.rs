@@ -131,6 +131,9 @@ pub struct ExportReport {
     /// What the format could not carry, by kind and reason, in a stable order. Empty
     /// when the export is complete.
     pub left_out: Vec<Omission>,
+    /// Candidates still open in the documents exported: they are not annotations yet,
+    /// so they are not written (exports write accepted annotations only).
+    pub open_candidates: usize,
 }
 
 impl ExportReport {
@@ -292,6 +295,11 @@ pub fn export(
             .collect(),
     };
     let total: usize = parts.iter().map(|(_, docs)| docs.len()).sum();
+    let open_candidates = parts
+        .iter()
+        .flat_map(|(_, docs)| docs.iter())
+        .map(|doc| doc.open_candidate_count())
+        .sum();
     let mut done = 0;
     let tick = |done: usize| match progress(done, total) {
         ControlFlow::Continue(()) => Ok(()),
@@ -367,6 +375,7 @@ pub fn export(
         links: tally.links,
         notes: tally.notes,
         left_out: tally.into_omissions(),
+        open_candidates,
     };
     if options.strict && report.spans_left_out() > 0 {
         return Err(FormatError::Lossy {

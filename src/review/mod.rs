@@ -8,7 +8,10 @@
 //! - [`agreement`]: exact and relaxed span F1, token-level Cohen's kappa, Krippendorff's
 //!   alpha, link F1 and a label confusion matrix, per document and for the project.
 //! - [`report`]: the same numbers as tables (for the terminal and the window) and JSON.
+//! - [`adjudicate`]: a gold project from the files: what all agree on accepted, every
+//!   disagreement an open candidate naming who proposed it.
 
+pub mod adjudicate;
 pub mod agreement;
 pub mod compare;
 pub mod report;

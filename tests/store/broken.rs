@@ -418,3 +418,112 @@ fn next_ids_beyond_2_pow_53_are_refused() {
         )],
     );
 }
+
+// Version 2: the review data. These fixtures are `tests/fixtures/valid/small-v2.ron` with
+// one change each (`v2_candidate_problems.ron`: many).
+
+#[test]
+fn the_base_of_the_broken_v2_fixtures_is_valid() {
+    let loaded = store::load(&fixture("valid/small-v2.ron")).expect("the v2 base loads");
+    assert_eq!(loaded.project.open_candidate_count(), 2);
+    assert_eq!(loaded.project.candidate_counts().rejected, 1);
+}
+
+#[test]
+fn candidate_outside_the_text() {
+    assert_problems(
+        &problems("v2_candidate_outside_text"),
+        &[(
+            "document `talks` (#1), candidate 1",
+            "[22, 99) reaches past the end of the text (65 code points)",
+        )],
+    );
+}
+
+#[test]
+fn review_data_in_a_version_1_file() {
+    assert_problems(
+        &problems("v2_review_data_in_v1"),
+        &[("version", "says version 1 but holds review data")],
+    );
+}
+
+#[test]
+fn unknown_decision_names_its_line() {
+    let (line, _, message) = syntax("v2_unknown_decision");
+    assert_eq!(line, 41);
+    assert!(
+        message.contains("maybe") && message.contains("pending"),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_candidate_problem_is_reported() {
+    assert_problems(
+        &problems("v2_candidate_problems"),
+        &[
+            (
+                "document `talks` (#1), span 1",
+                "names an annotator with an empty name",
+            ),
+            ("document `talks` (#1), span 2", "comment #1 is empty"),
+            (
+                "document `talks` (#1), candidate 1",
+                "has the unknown label `speaker`",
+            ),
+            (
+                "document `talks` (#1), candidate 1",
+                "covers \"Volodymyr\" in the text, but the file says \"Volodymir\"",
+            ),
+            (
+                "document `talks` (#1), candidate 3",
+                "comes from annotators but names none",
+            ),
+            (
+                "document `talks` (#1), candidate 7",
+                "has an id not below next_candidate_id (4)",
+            ),
+            (
+                "document `talks` (#1), candidate 7",
+                "a `said_by` link cannot go from a `quote` to a `location`",
+            ),
+            (
+                "document `talks` (#1), candidate 7",
+                "names the annotator `bob` twice",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn duplicate_candidate_ids_and_proposals() {
+    let valid = std::fs::read_to_string(fixture("valid/small-v2.ron")).expect("fixture");
+    let twice = valid.replace(
+        "(id: 2, proposal: span(start: 44",
+        "(id: 1, proposal: span(start: 44",
+    );
+    let alike = valid.replace(
+        "label: \"actor\", text: \"Kyiv\"), origin: annotators([\"alice\"]), decision: rejected",
+        "label: \"actor\", text: \"Volodymyr\"), origin: annotators([\"bob\"]), decision: rejected",
+    ).replace("span(start: 44, end: 48, label: \"actor\"", "span(start: 22, end: 31, label: \"actor\"");
+    for (text, location, fragment) in [
+        (
+            twice,
+            "document `talks` (#1), candidate 1",
+            "same id as another candidate",
+        ),
+        (
+            alike,
+            "document `talks` (#1), candidate 2",
+            "proposes the same as candidate 1",
+        ),
+    ] {
+        match store::from_str(&text, Path::new("x.ron")) {
+            Err(LoadError::Invalid { problems, .. }) => {
+                assert_problems(&problems, &[(location, fragment)]);
+            }
+            other => panic!("expected one problem, got {other:?}"),
+        }
+    }
+}

@@ -246,6 +246,20 @@ fn validate_exits_0_for_a_valid_project() {
 }
 
 #[test]
+fn validate_says_how_many_candidates_are_open_without_failing() {
+    let dir = with_fixtures(&["valid/small-v2.ron", "v2/project.ron"]);
+    let output = run(dir.path(), &["validate", "small-v2.ron", "project.ron"]);
+    assert_code(&output, 0);
+    assert_eq!(
+        stdout(&output),
+        "small-v2.ron: valid (documents: 1, spans: 4)\n\
+         small-v2.ron: 2 open candidates in 1 document (0 accepted, 1 rejected)\n\
+         project.ron: valid (documents: 3, spans: 17)\n\
+         project.ron: 3 open candidates in 1 document (2 accepted, 2 rejected)\n"
+    );
+}
+
+#[test]
 fn validate_exits_1_and_prints_every_problem() {
     let dir = with_fixtures(&[
         "broken/several_problems.ron",

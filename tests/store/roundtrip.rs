@@ -3,7 +3,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use marginalia::model::{Document, Edit, Label, LinkType, Project, Rgb, Schema, Status};
+use marginalia::model::{
+    CommentTarget, Document, Edit, Label, LinkType, Origin, Project, Proposal, Rgb, Schema,
+    SpanKey, Status, check_link_labels,
+};
 use marginalia::store::{self, SaveMode};
 use proptest::prelude::*;
 
@@ -118,6 +121,18 @@ struct SpanRecipe {
     nest: Option<usize>,
 }
 
+/// A candidate to try: a span (from `span`, never nested) or, with `link`, a link
+/// between two spans of the document; from annotators (`names` as a bit set), a rule or
+/// a merge; then left pending, accepted, rejected, or settled for annotator `al`.
+#[derive(Clone, Debug)]
+struct CandidateRecipe {
+    span: SpanRecipe,
+    link: Option<(usize, usize)>,
+    origin: usize,
+    names: usize,
+    decide: usize,
+}
+
 #[derive(Clone, Debug)]
 struct DocRecipe {
     title: String,
@@ -128,6 +143,9 @@ struct DocRecipe {
     links: Vec<(usize, usize)>,
     removals: Vec<usize>,
     status: usize,
+    candidates: Vec<CandidateRecipe>,
+    /// On a span or (`true`) a candidate, by index.
+    comments: Vec<(usize, bool, String)>,
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +155,8 @@ struct ProjectRecipe {
     small_schema: bool,
     label_texts: Vec<String>,
     documents: Vec<DocRecipe>,
+    /// Whether the documents get review data (candidates, provenance, comments).
+    review: bool,
 }
 
 fn span_recipe() -> impl Strategy<Value = SpanRecipe> {
@@ -149,6 +169,23 @@ fn span_recipe() -> impl Strategy<Value = SpanRecipe> {
         .prop_map(|(a, b, label, nest)| SpanRecipe { a, b, label, nest })
 }
 
+fn candidate_recipe() -> impl Strategy<Value = CandidateRecipe> {
+    (
+        span_recipe(),
+        prop::option::weighted(0.3, (any::<usize>(), any::<usize>())),
+        0..4usize,
+        1..8usize,
+        0..4usize,
+    )
+        .prop_map(|(span, link, origin, names, decide)| CandidateRecipe {
+            span,
+            link,
+            origin,
+            names,
+            decide,
+        })
+}
+
 fn doc_recipe() -> impl Strategy<Value = DocRecipe> {
     (
         text(6),
@@ -159,17 +196,23 @@ fn doc_recipe() -> impl Strategy<Value = DocRecipe> {
         prop::collection::vec((any::<usize>(), any::<usize>()), 0..20),
         prop::collection::vec(any::<usize>(), 0..4),
         0..3usize,
+        prop::collection::vec(candidate_recipe(), 0..10),
+        prop::collection::vec((any::<usize>(), any::<bool>(), text(4)), 0..4),
     )
         .prop_map(
-            |(title, source, text, spans, notes, links, removals, status)| DocRecipe {
-                title,
-                source,
-                text,
-                spans,
-                notes,
-                links,
-                removals,
-                status,
+            |(title, source, text, spans, notes, links, removals, status, candidates, comments)| {
+                DocRecipe {
+                    title,
+                    source,
+                    text,
+                    spans,
+                    notes,
+                    links,
+                    removals,
+                    status,
+                    candidates,
+                    comments,
+                }
             },
         )
 }
@@ -181,14 +224,16 @@ fn project_recipe() -> impl Strategy<Value = ProjectRecipe> {
         any::<bool>(),
         prop::collection::vec(text(6), 4),
         prop::collection::vec(doc_recipe(), 0..4),
+        any::<bool>(),
     )
         .prop_map(
-            |(name, annotator, small_schema, label_texts, documents)| ProjectRecipe {
+            |(name, annotator, small_schema, label_texts, documents, review)| ProjectRecipe {
                 name,
                 annotator,
                 small_schema,
                 label_texts,
                 documents,
+                review,
             },
         )
 }
@@ -287,11 +332,94 @@ fn build(recipe: &ProjectRecipe) -> Project {
                 }
             }
         }
+        if recipe.review {
+            review(&mut doc, &schema, r);
+        }
         let edit = doc.set_status_edit(Status::ALL[r.status]);
         doc.apply(edit, &schema).expect("a status change applies");
         project.documents.push(doc);
     }
     project
+}
+
+/// Adds the recipe's candidates, decides them and comments, through the edit API,
+/// skipping what it refuses.
+fn review(doc: &mut Document, schema: &Schema, r: &DocRecipe) {
+    const NAMES: [&str; 3] = ["al", "bob", "zoë \"z\""];
+    let len = doc.char_len();
+    if len == 0 {
+        return;
+    }
+    for c in &r.candidates {
+        let spans = doc.spans();
+        let proposal =
+            match c.link {
+                Some((a, b)) if spans.len() >= 2 => {
+                    let from = SpanKey::of(&spans[a % spans.len()]);
+                    let to = SpanKey::of(&spans[b % spans.len()]);
+                    let Some(kind) = schema.link_types.iter().find(|t| {
+                        check_link_labels(schema, &t.key, &from.label, &to.label).is_ok()
+                    }) else {
+                        continue;
+                    };
+                    Proposal::Link {
+                        from,
+                        to,
+                        link_type: kind.key.clone(),
+                    }
+                }
+                _ => {
+                    let start = c.span.a % len;
+                    Proposal::Span(SpanKey {
+                        start,
+                        end: start + 1 + c.span.b % (len - start),
+                        label: schema.labels[c.span.label % schema.labels.len()]
+                            .key
+                            .clone(),
+                    })
+                }
+            };
+        let origin = match c.origin {
+            0 => Origin::Rule("quotes".into()),
+            1 => Origin::Merge("theirs".into()),
+            _ => Origin::Annotators(
+                (0..3)
+                    .filter(|bit| c.names & (1 << bit) != 0)
+                    .map(|bit| NAMES[bit].to_owned())
+                    .collect(),
+            ),
+        };
+        let edit = doc.add_candidate_edit(proposal, origin);
+        let _ = doc.apply(edit, schema);
+    }
+    let ids: Vec<_> = doc.candidates().iter().map(|c| c.id).collect();
+    for (c, id) in r.candidates.iter().zip(ids) {
+        let edit = match c.decide {
+            1 => doc.accept_candidate_edit(id, schema),
+            2 => doc.reject_candidate_edit(id),
+            3 => doc.take_annotator_edit(id, "al", schema),
+            _ => continue,
+        };
+        if let Ok(edit) = edit {
+            let _ = doc.apply(edit, schema);
+        }
+    }
+    for (i, on_candidate, text) in &r.comments {
+        let target = if *on_candidate {
+            let Some(c) = doc.candidates().get(i % doc.candidates().len().max(1)) else {
+                continue;
+            };
+            CommentTarget::Candidate(c.id)
+        } else {
+            let Some(s) = doc.spans().get(i % doc.spans().len().max(1)) else {
+                continue;
+            };
+            CommentTarget::Span(s.id)
+        };
+        if let Ok(edit) = doc.comment_edit(target, "gold", text) {
+            doc.apply(edit, schema).expect("a comment applies");
+        }
+    }
 }
 
 /// Characters that end a line in some reader, besides `\n`.
@@ -310,6 +438,11 @@ proptest! {
             "the file has a line end other than \\n"
         );
         prop_assert!(ron.ends_with(")\n"));
+        // Review data, and only review data, makes a version-2 file.
+        let version = if ron.contains("annotators: [") || ron.contains("comments: [")
+            || ron.contains("candidates: [") { 2 } else { 1 };
+        let head = format!("(\n    version: {version},\n");
+        prop_assert!(ron.starts_with(&head), "not {}", head);
         // The loader's fast reader takes every file the writer makes, and reads what
         // ron reads.
         prop_assert_eq!(store::fast_reader_agrees(&ron), Ok(true));
@@ -373,6 +506,14 @@ const MUTATIONS: &[&str] = &[
     "id: ",
     "text: ",
     "note: Some(\"n\")",
+    "annotators: [\"a\"]",
+    ", comments: []",
+    "decision: ",
+    "accepted",
+    "proposal: span(",
+    "origin: rule(\"r\")",
+    "\n            candidates: [",
+    "\n            next_candidate_id: 9,",
     "\n        (",
     "\n        ),",
     "\n            ],",
@@ -492,10 +633,25 @@ fn generated_projects_cover_nesting_links_notes_and_tricky_text() {
     let strategy = project_recipe();
     let (mut nested, mut overlapping, mut said_by, mut continues, mut notes) = (0, 0, 0, 0, 0);
     let (mut crlf, mut zwj_in_span, mut statuses) = (0, 0, std::collections::BTreeSet::new());
+    let (mut v1, mut v2, mut link_candidates, mut provenance, mut comments) = (0, 0, 0, 0, 0);
+    let mut decisions = std::collections::BTreeSet::new();
     for _ in 0..200 {
         let recipe = strategy.new_tree(&mut runner).expect("a recipe").current();
         let project = build(&recipe);
+        match store::version_of(&project) {
+            1 => v1 += 1,
+            _ => v2 += 1,
+        }
         for doc in &project.documents {
+            for candidate in doc.candidates() {
+                decisions.insert(candidate.decision);
+                link_candidates += usize::from(matches!(candidate.proposal, Proposal::Link { .. }));
+                comments += candidate.comments.len();
+            }
+            for span in doc.spans() {
+                provenance += usize::from(!span.annotators.is_empty());
+                comments += span.comments.len();
+            }
             statuses.insert(doc.status);
             crlf += usize::from(doc.text().contains("\r\n"));
             for (i, a) in doc.spans().iter().enumerate() {
@@ -532,6 +688,11 @@ fn generated_projects_cover_nesting_links_notes_and_tricky_text() {
         ("notes", notes),
         ("CRLF texts", crlf),
         ("spans over a ZWJ", zwj_in_span),
+        ("version-1 files", v1),
+        ("version-2 files", v2),
+        ("link candidates", link_candidates),
+        ("spans with provenance", provenance),
+        ("comments", comments),
     ];
     for (what, count) in counts {
         assert!(
@@ -540,4 +701,5 @@ fn generated_projects_cover_nesting_links_notes_and_tricky_text() {
         );
     }
     assert_eq!(statuses.len(), 3, "not every status was generated");
+    assert_eq!(decisions.len(), 3, "not every decision was generated");
 }

@@ -1,0 +1,557 @@
+//! Adjudication: from several annotators' projects to the start of a gold project.
+//!
+//! Documents are matched by the digest of their text (never by id or title: colleagues'
+//! ids differ), labels and link types by key. In each document, every span on which all
+//! the annotators who have the document agree (same start, end and label; at least two
+//! annotators) is accepted, and records who had it; every other span becomes an open
+//! candidate naming the annotators who proposed it. Links likewise, their ends named by
+//! range and label: a link all agree on whose two ends are accepted is accepted, any
+//! other is a candidate. Annotators' notes become comments by their authors, so nothing
+//! they wrote is lost. The result is an ordinary project (format version 2 when it holds
+//! review data) that the reviewer finishes by deciding the candidates.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::model::{
+    Candidate, Comment, Document, Edit, EditError, Label, LinkType, Origin, Project, Proposal,
+    Schema, SpanId, SpanKey, Status, unique_id,
+};
+
+/// One annotator's project, as adjudication reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    /// How the file is named in reports (its path, as given).
+    pub file: &'a str,
+    /// The annotator's project.
+    pub project: &'a Project,
+}
+
+/// Why adjudication could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum AdjudicateError {
+    /// Adjudication compares: it needs two files or more.
+    #[error("adjudication needs at least two annotators' files (got {0})")]
+    TooFewFiles(usize),
+    /// The gold document refused an annotation taken from the inputs. Valid inputs
+    /// cannot cause it; it is reported rather than dropped.
+    #[error("document `{document}`: {error}")]
+    Edit {
+        /// The gold document's id.
+        document: String,
+        /// What the model refused.
+        #[source]
+        error: EditError,
+    },
+}
+
+/// The gold project and what adjudication did.
+#[derive(Clone, Debug)]
+pub struct Adjudication {
+    /// The gold project: agreed annotations accepted, disagreements as open candidates.
+    pub project: Project,
+    /// What was matched, accepted, left open and found different.
+    pub report: AdjudicationReport,
+}
+
+/// One input's annotator, as named in the gold project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnotatorName {
+    /// The file.
+    pub file: String,
+    /// The name used for provenance and candidates' origins.
+    pub name: String,
+    /// The name the file gives, when it had to be changed (empty, or the same as an
+    /// earlier file's).
+    pub renamed_from: Option<String>,
+}
+
+/// What adjudication did with one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocumentReport {
+    /// The gold document's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Indices (into [`AdjudicationReport::annotators`]) of the files that have it.
+    pub present: Vec<usize>,
+    /// Indices of the files that lack it.
+    pub missing: Vec<usize>,
+    /// Spans accepted because all agree.
+    pub accepted_spans: usize,
+    /// Links accepted because all agree.
+    pub accepted_links: usize,
+    /// Spans left open as candidates.
+    pub span_candidates: usize,
+    /// Links left open as candidates.
+    pub link_candidates: usize,
+}
+
+impl DocumentReport {
+    /// Whether at least two annotators have the document, so it was compared.
+    pub fn is_compared(&self) -> bool {
+        self.present.len() >= 2
+    }
+
+    /// Number of open candidates.
+    pub fn candidates(&self) -> usize {
+        self.span_candidates + self.link_candidates
+    }
+}
+
+/// What adjudication matched, accepted and left open, and how the files' schemas differ.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AdjudicationReport {
+    /// The input files' annotators, in file order.
+    pub annotators: Vec<AnnotatorName>,
+    /// The gold documents, in gold order.
+    pub documents: Vec<DocumentReport>,
+    /// Where the files' schemas differ and what the gold schema keeps, in plain words.
+    pub schema_differences: Vec<String>,
+}
+
+impl AdjudicationReport {
+    /// Documents at least two files have: when there is none, the files have nothing in
+    /// common to adjudicate.
+    pub fn compared_documents(&self) -> usize {
+        self.documents.iter().filter(|d| d.is_compared()).count()
+    }
+
+    /// Documents some file lacks.
+    pub fn missing_documents(&self) -> impl Iterator<Item = &DocumentReport> {
+        self.documents.iter().filter(|d| !d.missing.is_empty())
+    }
+
+    /// Open candidates over all documents.
+    pub fn candidates(&self) -> usize {
+        self.documents.iter().map(DocumentReport::candidates).sum()
+    }
+
+    fn names(&self, indices: &[usize]) -> String {
+        indices
+            .iter()
+            .filter_map(|&i| self.annotators.get(i))
+            .map(|a| format!("{} ({})", a.file, a.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl fmt::Display for AdjudicationReport {
+    /// The report as the command line prints it (and the window shows it).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.annotators.iter().map(|a| a.name.as_str()).collect();
+        writeln!(
+            f,
+            "adjudicated {} from {} files ({})",
+            count(self.documents.len(), "document"),
+            self.annotators.len(),
+            names.join(", ")
+        )?;
+        for renamed in &self.annotators {
+            match renamed.renamed_from.as_deref().map(str::trim) {
+                None => {}
+                Some("") => writeln!(
+                    f,
+                    "  {} names no annotator: called `{}` here",
+                    renamed.file, renamed.name
+                )?,
+                Some(given) => writeln!(
+                    f,
+                    "  {} is annotated by `{given}`, like an earlier file: called `{}` here",
+                    renamed.file, renamed.name
+                )?,
+            }
+        }
+        let sum = |count: fn(&DocumentReport) -> usize| -> usize {
+            self.documents.iter().map(count).sum()
+        };
+        writeln!(
+            f,
+            "accepted where all agree: {}, {}",
+            count(sum(|d| d.accepted_spans), "span"),
+            count(sum(|d| d.accepted_links), "link")
+        )?;
+        writeln!(
+            f,
+            "open candidates: {} ({}, {}) in {}",
+            self.candidates(),
+            count(sum(|d| d.span_candidates), "span"),
+            count(sum(|d| d.link_candidates), "link"),
+            count(
+                self.documents.iter().filter(|d| d.candidates() > 0).count(),
+                "document"
+            )
+        )?;
+        for doc in &self.documents {
+            writeln!(
+                f,
+                "  `{}`: {} and {} accepted, {} open",
+                doc.id,
+                count(doc.accepted_spans, "span"),
+                count(doc.accepted_links, "link"),
+                count(doc.candidates(), "candidate")
+            )?;
+        }
+        let mut missing = self.missing_documents().peekable();
+        if missing.peek().is_some() {
+            writeln!(f, "documents not in every file:")?;
+            for doc in missing {
+                let note = if doc.is_compared() {
+                    ""
+                } else {
+                    "; nothing to compare, every span is a candidate"
+                };
+                writeln!(
+                    f,
+                    "  `{}` {:?}: missing from {}{note}",
+                    doc.id,
+                    doc.title,
+                    self.names(&doc.missing)
+                )?;
+            }
+        }
+        if !self.schema_differences.is_empty() {
+            writeln!(f, "schema differences:")?;
+            for difference in &self.schema_differences {
+                writeln!(f, "  {difference}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds a gold project from the annotators' projects, annotated by `annotator`.
+pub fn adjudicate(inputs: &[Input<'_>], annotator: &str) -> Result<Adjudication, AdjudicateError> {
+    if inputs.len() < 2 {
+        return Err(AdjudicateError::TooFewFiles(inputs.len()));
+    }
+    let annotators = annotator_names(inputs);
+    let mut report = AdjudicationReport {
+        annotators,
+        ..AdjudicationReport::default()
+    };
+    let schema = union_schema(inputs, &report.annotators, &mut report.schema_differences);
+    let names: Vec<String> = report.annotators.iter().map(|a| a.name.clone()).collect();
+
+    let mut gold = Project::new(format!("{} (gold)", inputs[0].project.name), annotator);
+    gold.schema = schema;
+    for group in group_documents(inputs) {
+        let first = group.iter().flatten().next().copied();
+        let Some(first) = first else { continue };
+        let id = unique_id(&first.id, |id| gold.document(id).is_some());
+        let mut doc = Document::new(id, first.title.clone(), first.text());
+        doc.source = first.source.clone();
+        let mut doc_report = DocumentReport {
+            id: doc.id.clone(),
+            title: doc.title.clone(),
+            ..DocumentReport::default()
+        };
+        for (i, slot) in group.iter().enumerate() {
+            match slot {
+                Some(_) => doc_report.present.push(i),
+                None => doc_report.missing.push(i),
+            }
+        }
+        adjudicate_document(&mut doc, &group, &names, &gold.schema, &mut doc_report).map_err(
+            |error| AdjudicateError::Edit {
+                document: doc.id.clone(),
+                error,
+            },
+        )?;
+        doc.status = if doc.spans().is_empty() && doc.candidates().is_empty() {
+            Status::Todo
+        } else {
+            Status::InProgress
+        };
+        gold.documents.push(doc);
+        report.documents.push(doc_report);
+    }
+    Ok(Adjudication {
+        project: gold,
+        report,
+    })
+}
+
+/// Each file's annotator name: the one it gives, unless it is empty (then the file's
+/// name) or an earlier file's (then with the file's name after it).
+fn annotator_names(inputs: &[Input<'_>]) -> Vec<AnnotatorName> {
+    let mut names: Vec<AnnotatorName> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let given = input.project.annotator.trim();
+        let wanted = if given.is_empty() {
+            input.file.to_owned()
+        } else if names.iter().any(|n| n.name == given) {
+            format!("{given} ({})", input.file)
+        } else {
+            given.to_owned()
+        };
+        let name = unique_id(&wanted, |n| names.iter().any(|a| a.name == n));
+        names.push(AnnotatorName {
+            file: input.file.to_owned(),
+            renamed_from: (name != given).then(|| input.project.annotator.clone()),
+            name,
+        });
+    }
+    names
+}
+
+/// The union of the files' schemas by key: the first file that has a label or link type
+/// gives its name, colour, hotkey and guideline; a link type allows the labels any file
+/// allows (so every annotator's links stay valid). Differences are reported.
+fn union_schema(
+    inputs: &[Input<'_>],
+    annotators: &[AnnotatorName],
+    differences: &mut Vec<String>,
+) -> Schema {
+    let file = |i: usize| annotators[i].file.as_str();
+    let mut labels: Vec<(Label, usize)> = Vec::new();
+    let mut link_types: Vec<(LinkType, usize)> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for label in &input.project.schema.labels {
+            match labels.iter().find(|(l, _)| l.key == label.key) {
+                Some((kept, from)) => {
+                    for (what, kept_value, value) in [
+                        ("name", kept.name.clone(), label.name.clone()),
+                        ("colour", kept.color.to_string(), label.color.to_string()),
+                        ("hotkey", hotkey(kept.hotkey), hotkey(label.hotkey)),
+                        (
+                            "guideline",
+                            kept.description.clone(),
+                            label.description.clone(),
+                        ),
+                    ] {
+                        if kept_value != value {
+                            differences.push(format!(
+                                "label `{}`: {what} {kept_value:?} in {}, {value:?} in {}; \
+                                 kept {kept_value:?}",
+                                label.key,
+                                file(*from),
+                                file(i)
+                            ));
+                        }
+                    }
+                }
+                None => {
+                    let mut label = label.clone();
+                    if let Some(key) = label.hotkey
+                        && let Some((other, _)) = labels.iter().find(|(l, _)| l.hotkey == Some(key))
+                    {
+                        differences.push(format!(
+                            "label `{}` of {} has hotkey {key}, which `{}` already has: \
+                             it gets none",
+                            label.key,
+                            file(i),
+                            other.key
+                        ));
+                        label.hotkey = None;
+                    }
+                    labels.push((label, i));
+                }
+            }
+        }
+        for link_type in &input.project.schema.link_types {
+            match link_types.iter_mut().find(|(t, _)| t.key == link_type.key) {
+                Some((kept, from)) => {
+                    if kept.name != link_type.name {
+                        differences.push(format!(
+                            "link type `{}`: name {:?} in {}, {:?} in {}; kept {:?}",
+                            link_type.key,
+                            kept.name,
+                            file(*from),
+                            link_type.name,
+                            file(i),
+                            kept.name
+                        ));
+                    }
+                    for (end, kept_labels, labels) in [
+                        ("from", &mut kept.from, &link_type.from),
+                        ("to", &mut kept.to, &link_type.to),
+                    ] {
+                        let added: Vec<String> = labels
+                            .iter()
+                            .filter(|l| !kept_labels.contains(l))
+                            .cloned()
+                            .collect();
+                        if !added.is_empty() {
+                            differences.push(format!(
+                                "link type `{}`: {} also allows {end} {}; allowed",
+                                link_type.key,
+                                file(i),
+                                quoted(&added)
+                            ));
+                            kept_labels.extend(added);
+                        }
+                    }
+                }
+                None => link_types.push((link_type.clone(), i)),
+            }
+        }
+    }
+    // What some file lacks.
+    for (i, input) in inputs.iter().enumerate() {
+        let schema = &input.project.schema;
+        for (label, _) in &labels {
+            if schema.label(&label.key).is_none() {
+                differences.push(format!("label `{}` is not in {}", label.key, file(i)));
+            }
+        }
+        for (link_type, _) in &link_types {
+            if schema.link_type(&link_type.key).is_none() {
+                differences.push(format!(
+                    "link type `{}` is not in {}",
+                    link_type.key,
+                    file(i)
+                ));
+            }
+        }
+    }
+    Schema {
+        labels: labels.into_iter().map(|(l, _)| l).collect(),
+        link_types: link_types.into_iter().map(|(t, _)| t).collect(),
+    }
+}
+
+/// `1 span`, `2 spans`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn hotkey(key: Option<u8>) -> String {
+    key.map_or_else(|| "none".to_owned(), |k| k.to_string())
+}
+
+fn quoted(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The documents of all files grouped by text digest, in the order first met (the first
+/// file's order, then what later files add): for each, every file's document or `None`.
+/// A file holding the same text twice contributes its first copy.
+fn group_documents<'a>(inputs: &[Input<'a>]) -> Vec<Vec<Option<&'a Document>>> {
+    let mut groups: Vec<Vec<Option<&'a Document>>> = Vec::new();
+    let mut by_digest: BTreeMap<&'a str, usize> = BTreeMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for doc in &input.project.documents {
+            let at = *by_digest.entry(doc.digest()).or_insert_with(|| {
+                groups.push(vec![None; inputs.len()]);
+                groups.len() - 1
+            });
+            groups[at][i].get_or_insert(doc);
+        }
+    }
+    groups
+}
+
+/// A link by its ends' keys and its type.
+type LinkKey = (SpanKey, SpanKey, String);
+
+/// Fills the gold document from the annotators' versions of it.
+fn adjudicate_document(
+    gold: &mut Document,
+    versions: &[Option<&Document>],
+    names: &[String],
+    schema: &Schema,
+    report: &mut DocumentReport,
+) -> Result<(), EditError> {
+    // Who had each span and link; their notes on the spans.
+    let mut spans: BTreeMap<SpanKey, (Vec<usize>, Vec<Comment>)> = BTreeMap::new();
+    let mut links: BTreeMap<LinkKey, Vec<usize>> = BTreeMap::new();
+    for (i, version) in versions.iter().enumerate() {
+        let Some(doc) = version else { continue };
+        for span in doc.spans() {
+            let (who, comments) = spans.entry(SpanKey::of(span)).or_default();
+            who.push(i);
+            if let Some(note) = &span.note {
+                comments.push(Comment {
+                    author: names[i].clone(),
+                    text: note.clone(),
+                });
+            }
+            comments.extend(span.comments.iter().cloned());
+        }
+        for link in doc.links() {
+            let (Some(from), Some(to)) = (doc.span(link.from), doc.span(link.to)) else {
+                continue;
+            };
+            links
+                .entry((SpanKey::of(from), SpanKey::of(to), link.link_type.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let holders = report.present.len();
+    let agreed = |who: &[usize]| holders >= 2 && who.len() == holders;
+    let origin =
+        |who: &[usize]| Origin::Annotators(who.iter().map(|&i| names[i].clone()).collect());
+
+    let mut accepted: BTreeMap<&SpanKey, SpanId> = BTreeMap::new();
+    let mut candidates: Vec<(Proposal, Origin, Vec<Comment>)> = Vec::new();
+    for (key, (who, comments)) in &spans {
+        if agreed(who) {
+            let Edit::AddSpan(mut span) = gold.add_span_edit(key.start, key.end, &key.label) else {
+                return Err(EditError::Stale("add_span_edit makes an AddSpan"));
+            };
+            span.annotators = who.iter().map(|&i| names[i].clone()).collect();
+            span.comments = comments.clone();
+            accepted.insert(key, span.id);
+            gold.apply(Edit::AddSpan(span), schema)?;
+            report.accepted_spans += 1;
+        } else {
+            candidates.push((Proposal::Span(key.clone()), origin(who), comments.clone()));
+            report.span_candidates += 1;
+        }
+    }
+    for ((from, to, link_type), who) in &links {
+        let ends = accepted.get(from).zip(accepted.get(to));
+        match ends {
+            Some((&from_id, &to_id)) if agreed(who) => {
+                let edit = gold.add_link_edit(from_id, to_id, link_type);
+                gold.apply(edit, schema)?;
+                report.accepted_links += 1;
+            }
+            _ => {
+                let proposal = Proposal::Link {
+                    from: from.clone(),
+                    to: to.clone(),
+                    link_type: link_type.clone(),
+                };
+                candidates.push((proposal, origin(who), Vec::new()));
+                report.link_candidates += 1;
+            }
+        }
+    }
+    // Ids in reading order, so that a file's candidates read like its text.
+    candidates.sort_by(|a, b| {
+        let key = |(proposal, _, _): &(Proposal, Origin, Vec<Comment>)| {
+            let (start, end) = proposal.range();
+            (
+                start,
+                end,
+                matches!(proposal, Proposal::Link { .. }),
+                proposal.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    for (proposal, origin, comments) in candidates {
+        let Edit::AddCandidate(candidate) = gold.add_candidate_edit(proposal, origin) else {
+            return Err(EditError::Stale("add_candidate_edit makes an AddCandidate"));
+        };
+        gold.apply(
+            Edit::AddCandidate(Candidate {
+                comments,
+                ..candidate
+            }),
+            schema,
+        )?;
+    }
+    Ok(())
+}
