@@ -8,6 +8,9 @@ use egui_kittest::kittest::Queryable as _;
 use marginalia::app::{Dialog, MarginaliaApp, Origin, Prefs, Recovery, Selection};
 use marginalia::model::SpanId;
 
+#[path = "gui/readable.rs"]
+mod readable;
+
 fn harness_for(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
     let mut harness = Harness::builder()
         .with_size(Vec2::new(1280.0, 800.0))

@@ -1,0 +1,191 @@
+//! Stories from issue 10: every article readable. Text that never garbles (the laid-out
+//! paragraphs always point into egui's current glyph atlas), the right project from the
+//! first frame, paste that pastes, fonts for every script.
+
+use std::sync::Arc;
+
+use egui::epaint::text::Galley;
+use egui::{FontFamily, Shape};
+
+use super::*;
+
+/// Every text galley painted in the last frame, with nested shapes unpacked.
+fn painted_galleys(harness: &Harness<'_, MarginaliaApp>) -> Vec<Arc<Galley>> {
+    fn walk(shape: &Shape, out: &mut Vec<Arc<Galley>>) {
+        match shape {
+            Shape::Text(text) => out.push(text.galley.clone()),
+            Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &harness.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+/// Asserts that the article's painted paragraphs (the galleys holding one of
+/// `paragraphs`) show their own glyphs: the atlas as it was when the frame was painted
+/// holds, where each painted glyph points, the very pixels a fresh layout of the same
+/// text gets now. Returns how many paragraphs were checked.
+fn assert_painted_text_matches_the_atlas(
+    harness: &Harness<'_, MarginaliaApp>,
+    paragraphs: &[&str],
+) -> usize {
+    let painted_atlas = harness.ctx.fonts(|f| f.image());
+    let mut checked = 0;
+    for painted in painted_galleys(harness) {
+        if !paragraphs.contains(&painted.job.text.as_str()) {
+            continue;
+        }
+        // Laid out afresh, outside egui's cache: with the fonts and atlas of now.
+        let fresh = harness.ctx.fonts_mut(|f| {
+            f.layout_job(egui::text::LayoutJob {
+                // A different job, so egui's cache cannot hand back the painted galley.
+                first_row_min_height: painted.job.first_row_min_height + 0.001,
+                ..(*painted.job).clone()
+            })
+        });
+        let atlas_now = harness.ctx.fonts(|f| f.image());
+        let glyphs = |g: &Galley| -> Vec<(char, [u16; 2], [u16; 2])> {
+            g.rows
+                .iter()
+                .flat_map(|r| {
+                    r.row
+                        .glyphs
+                        .iter()
+                        .map(|g| (g.chr, g.uv_rect.min, g.uv_rect.max))
+                })
+                .collect()
+        };
+        // `None` for a place outside the atlas (a stale glyph from a larger one).
+        let pixels = |atlas: &egui::ColorImage, min: [u16; 2], max: [u16; 2]| {
+            let mut out = Vec::new();
+            for y in usize::from(min[1])..usize::from(max[1]) {
+                for x in usize::from(min[0])..usize::from(max[0]) {
+                    out.push(*atlas.pixels.get(y * atlas.width() + x)?);
+                }
+            }
+            Some(out)
+        };
+        let (painted_glyphs, fresh_glyphs) = (glyphs(&painted), glyphs(&fresh));
+        assert_eq!(painted_glyphs.len(), fresh_glyphs.len());
+        let wrong = painted_glyphs
+            .iter()
+            .zip(&fresh_glyphs)
+            .filter(|((_, pmin, pmax), (_, fmin, fmax))| {
+                pixels(&painted_atlas, *pmin, *pmax) != pixels(&atlas_now, *fmin, *fmax)
+            })
+            .count();
+        assert_eq!(
+            wrong,
+            0,
+            "{wrong} of {} glyphs of {:?} show something else than their glyph (garbled)",
+            painted_glyphs.len(),
+            shorten(&painted.job.text)
+        );
+        checked += 1;
+    }
+    checked
+}
+
+fn shorten(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+/// The current document's paragraphs (its lines without line endings).
+fn paragraphs_of(harness: &Harness<'_, MarginaliaApp>) -> Vec<String> {
+    let doc = harness.state().ws.document().expect("a document");
+    doc.text()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn switching_to_the_light_theme_repaints_the_article_with_the_new_atlas() {
+    let mut harness = sample_app();
+    let paragraphs = paragraphs_of(&harness);
+    let paragraphs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    harness.state_mut().prefs.theme = marginalia::app::ThemeChoice::Dark;
+    harness.state().prefs.apply_theme(&harness.ctx.clone());
+    harness.run();
+    assert!(assert_painted_text_matches_the_atlas(&harness, &paragraphs) > 0);
+    // Ordinary frames paint the paragraphs laid out before: nothing is laid out again.
+    let article = |harness: &Harness<'_, MarginaliaApp>| -> Vec<Arc<Galley>> {
+        painted_galleys(harness)
+            .into_iter()
+            .filter(|g| paragraphs.contains(&g.job.text.as_str()))
+            .collect()
+    };
+    let before = article(&harness);
+    harness.step();
+    harness.step();
+    let after = article(&harness);
+    assert_eq!(before.len(), after.len());
+    assert!(before.iter().zip(&after).all(|(a, b)| Arc::ptr_eq(a, b)));
+
+    // View → Light, as a user would.
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Light").click();
+    harness.run();
+    assert!(!harness.ctx.global_style().visuals.dark_mode, "light now");
+    harness.key_press(Key::Escape);
+    harness.run();
+    let checked = assert_painted_text_matches_the_atlas(&harness, &paragraphs);
+    assert!(
+        checked > 3,
+        "only {checked} article paragraphs were painted"
+    );
+}
+
+#[test]
+fn an_article_that_fills_the_glyph_atlas_stays_readable_after_egui_rebuilds_it() {
+    let mut harness = sample_app();
+    // Every character the bundled fonts draw, in lines of 40, at a large size on a
+    // high-density screen: a few screens of it fill egui's atlas, which egui then
+    // clears and starts over.
+    let chars: Vec<char> = harness.ctx.fonts_mut(|f| {
+        f.characters(&FontFamily::Proportional)
+            .keys()
+            .copied()
+            .filter(|c| !c.is_whitespace() && !c.is_control() && c.is_alphanumeric())
+            .collect()
+    });
+    assert!(chars.len() > 1000, "{} characters", chars.len());
+    let text: String = chars
+        .chunks(40)
+        .map(|line| line.iter().collect::<String>() + "\n")
+        .collect();
+    let article =
+        marginalia::formats::article_from_text(format!("Many glyphs\n{text}")).expect("article");
+    assert!(harness.state_mut().add_article(article, None));
+    harness.set_pixels_per_point(2.0);
+    harness.state_mut().prefs.font_size = 40.0;
+    harness.run();
+    let paragraphs = paragraphs_of(&harness);
+    let paragraphs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    let total = harness.state().ws.document().expect("doc").char_len();
+
+    let mut fill = harness.ctx.fonts(|f| f.font_atlas_fill_ratio());
+    let mut rebuilt = false;
+    for step in 1..200 {
+        harness.state_mut().view.scroll_to(step * 300 % total);
+        harness.run();
+        let now = harness.ctx.fonts(|f| f.font_atlas_fill_ratio());
+        if now < fill {
+            rebuilt = true;
+            break;
+        }
+        fill = now;
+    }
+    assert!(rebuilt, "the atlas never filled up (fill ratio {fill})");
+    // The frame after the rebuild, without scrolling: the paragraphs on screen were laid
+    // out before it.
+    harness.run();
+    let checked = assert_painted_text_matches_the_atlas(&harness, &paragraphs);
+    assert!(checked > 0, "no article paragraph was painted");
+}
