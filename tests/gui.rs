@@ -739,12 +739,11 @@ fn opening_happens_in_the_background_and_the_current_project_stays_usable() {
     ));
     wait_until_opened(&mut harness);
     assert!(
-        matches!(&harness.state().dialog, Some(Dialog::Error(m)) if m.contains("broken.ron:1:"))
+        matches!(&harness.state().standby, Some(marginalia::app::Standby::Failed { error, .. }) if error.contains("broken.ron:1:"))
     );
-    assert_eq!(
-        harness.state().ws.origin,
-        Origin::Bundled,
-        "the sample stays open"
+    assert!(
+        harness.state().ws.project.documents.is_empty(),
+        "not the sample, as if it were the user's"
     );
 }
 
@@ -902,7 +901,7 @@ fn the_recovery_prompt_keeps_its_copy_until_it_is_answered() {
     harness.get_by_label("Discard it").click();
     harness.run();
     assert!(
-        matches!(&harness.state().dialog, Some(Dialog::Error(m)) if m.contains("broken.ron")),
+        matches!(&harness.state().standby, Some(marginalia::app::Standby::Failed { error, .. }) if error.contains("broken.ron")),
         "the error shows after the prompt"
     );
     assert!(!copy.exists(), "discarded when the user said so");

@@ -73,6 +73,13 @@ impl MarginaliaApp {
     /// Carries out one command.
     pub fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         use Command::*;
+        if self.standby.is_some() && !command.works_without_project() {
+            self.status_message = Some("No project is open yet.".into());
+            return;
+        }
+        if command.edits_project() && !self.edits_allowed() {
+            return;
+        }
         match command {
             NewProject => self.confirm_discard(dialogs::Then::New),
             Open => self.confirm_discard(dialogs::Then::Open),

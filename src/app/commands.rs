@@ -231,6 +231,40 @@ impl Command {
         }
     }
 
+    /// Whether the command changes the project (and so must wait while another project
+    /// is being opened to replace it).
+    pub fn edits_project(self) -> bool {
+        use Command::*;
+        matches!(
+            self,
+            ImportArticles
+                | ImportDataset
+                | PasteArticle
+                | Undo
+                | Redo
+                | DeleteSpan
+                | EditNote
+                | GrowStart
+                | ShrinkStart
+                | GrowEnd
+                | ShrinkEnd
+                | ProjectSettings
+                | MarkTodo
+                | MarkInProgress
+                | MarkDone
+        )
+    }
+
+    /// Whether the command works without a project open (the window is opening the file
+    /// it was started on, or could not open it).
+    pub fn works_without_project(self) -> bool {
+        use Command::*;
+        matches!(
+            self,
+            NewProject | Open | Quit | ZoomIn | ZoomOut | ZoomReset | Shortcuts | About
+        )
+    }
+
     /// Whether a shortcut of this command is a plain key that would type into a text
     /// field: those fire only while no text field has focus.
     pub fn is_single_key(self) -> bool {

@@ -44,6 +44,7 @@ pub use search::Search;
 
 use crate::model::SpanId;
 use crate::store;
+pub use files::Standby;
 use files::{Opening, QueuedSave, Saving};
 
 /// The bundled sample project, so the app opens on something real anywhere.
@@ -135,16 +136,24 @@ pub struct MarginaliaApp {
     ctx: Option<egui::Context>,
     /// The window title last sent.
     last_title: String,
+    /// Set while the window has no project of the user's to show: the file it was
+    /// started on is being opened, or could not be opened.
+    pub standby: Option<Standby>,
 }
 
 impl MarginaliaApp {
-    /// The app on the bundled sample, opening `file` (if given) in the background. A file
-    /// that cannot be opened leaves the sample open and shows why.
+    /// The app on `file`, opened in the background (the window shows its name and that
+    /// it is opening until then, and why if it cannot be opened), or on the bundled
+    /// sample when no file is given.
     pub fn new(file: Option<&Path>, prefs: Prefs, recovery: recovery::Recovery) -> Self {
         let recovery_unanswered = recovery.exists();
         let dialog = recovery_unanswered.then_some(Dialog::Recover);
+        let ws = match file {
+            Some(_) => files::standby_workspace(),
+            None => sample_workspace(),
+        };
         let mut app = Self {
-            ws: sample_workspace(),
+            ws,
             view: ArticleView::default(),
             prefs,
             search: Search::default(),
@@ -170,6 +179,7 @@ impl MarginaliaApp {
             saving: None,
             ctx: None,
             last_title: String::new(),
+            standby: file.map(|path| Standby::Opening(path.to_path_buf())),
         };
         if let Some(path) = file {
             app.open(path);
@@ -206,15 +216,21 @@ impl MarginaliaApp {
         self.take_dropped_files(&ctx);
 
         panels::menu_bar_ui(self, ui);
-        panels::status_bar_ui(self, ui);
-        panels::documents_ui(self, ui);
-        panels::side_panel_ui(self, ui);
-        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        if self.standby.is_some() {
+            egui::CentralPanel::default().show(ui, |ui| self.standby_ui(ui));
+        } else {
+            panels::status_bar_ui(self, ui);
+            panels::documents_ui(self, ui);
+            panels::side_panel_ui(self, ui);
+            egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        }
         if let Some(answer) = dialogs::show(self, &ctx) {
             self.answers.push(answer);
         }
 
-        if let Some(label) = self.queued_label.take() {
+        if let Some(label) = self.queued_label.take()
+            && self.edits_allowed()
+        {
             let result = self.ws.label(&label);
             self.report(result);
         }
@@ -245,6 +261,9 @@ impl MarginaliaApp {
 
     /// `Project — file.ron •` (the dot while there are unsaved changes).
     pub fn window_title(&self) -> String {
+        if let Some(standby) = &self.standby {
+            return format!("{} — Marginalia", standby.title());
+        }
         let file = match &self.ws.origin {
             Origin::File(path) => path.display().to_string(),
             Origin::Bundled => "bundled sample".to_owned(),

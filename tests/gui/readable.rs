@@ -11,6 +11,11 @@ use super::*;
 
 /// Every text galley painted in the last frame, with nested shapes unpacked.
 fn painted_galleys(harness: &Harness<'_, MarginaliaApp>) -> Vec<Arc<Galley>> {
+    galleys_in(harness.output())
+}
+
+/// Every text galley painted in a frame's output.
+fn galleys_in(output: &egui::FullOutput) -> Vec<Arc<Galley>> {
     fn walk(shape: &Shape, out: &mut Vec<Arc<Galley>>) {
         match shape {
             Shape::Text(text) => out.push(text.galley.clone()),
@@ -19,7 +24,7 @@ fn painted_galleys(harness: &Harness<'_, MarginaliaApp>) -> Vec<Arc<Galley>> {
         }
     }
     let mut out = Vec::new();
-    for clipped in &harness.output().shapes {
+    for clipped in &output.shapes {
         walk(&clipped.shape, &mut out);
     }
     out
@@ -188,4 +193,122 @@ fn an_article_that_fills_the_glyph_atlas_stays_readable_after_egui_rebuilds_it()
     harness.run();
     let checked = assert_painted_text_matches_the_atlas(&harness, &paragraphs);
     assert!(checked > 0, "no article paragraph was painted");
+}
+
+/// The app started as `marginalia PATH`.
+fn started_on(path: &std::path::Path) -> Harness<'static, MarginaliaApp> {
+    harness_for(MarginaliaApp::new(
+        Some(path),
+        Prefs::default(),
+        Recovery::disabled(),
+    ))
+}
+
+#[test]
+fn started_on_a_file_the_window_shows_that_file_opening_from_the_first_frame() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talks.ron");
+    write_project(&path, "Talks");
+    let mut app = MarginaliaApp::new(Some(&path), Prefs::default(), Recovery::disabled());
+    assert!(app.ws.project.documents.is_empty(), "not the sample");
+    assert_eq!(app.window_title(), "Opening talks.ron… — Marginalia");
+    // The very first frame (a harness runs several before handing over): the file's
+    // name and that it is opening; no trace of the sample.
+    let ctx = egui::Context::default();
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            Pos2::ZERO,
+            Vec2::new(1280.0, 800.0),
+        )),
+        ..Default::default()
+    };
+    let mut output = ctx.run_ui(input, |ui| app.show(ui));
+    output.textures_delta.clear();
+    let painted: Vec<String> = galleys_in(&output)
+        .iter()
+        .map(|g| g.job.text.clone())
+        .collect();
+    assert!(
+        painted.iter().any(|t| t == "Opening talks.ron"),
+        "{painted:?}"
+    );
+    assert!(
+        !painted
+            .iter()
+            .any(|t| t.contains("Trump") || t.contains("Ukraine")),
+        "{painted:?}"
+    );
+
+    let mut harness = harness_for(app);
+    wait_until_opened(&mut harness);
+    assert_eq!(harness.state().standby, None);
+    assert_eq!(harness.state().ws.project.name, "Talks");
+    assert_eq!(harness.state().ws.origin, Origin::File(path));
+    assert!(!harness.state().ws.is_dirty());
+}
+
+#[test]
+fn a_file_that_cannot_be_opened_says_why_and_offers_another_a_new_one_or_the_sample() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.ron");
+    std::fs::write(&path, "(version: 1,").expect("write");
+    let mut harness = started_on(&path);
+    wait_until_opened(&mut harness);
+    match &harness.state().standby {
+        Some(marginalia::app::Standby::Failed { error, .. }) => {
+            assert!(error.contains("broken.ron:1:"), "{error}")
+        }
+        other => panic!("expected the failed-open screen, got {other:?}"),
+    }
+    assert!(
+        harness
+            .query_by_label("Could not open broken.ron")
+            .is_some()
+    );
+    assert!(harness.query_by_label_contains("broken.ron:1:").is_some());
+    for choice in [
+        "Open another project…",
+        "Create a new project…",
+        "Open the sample",
+    ] {
+        assert!(harness.query_by_label(choice).is_some(), "no {choice:?}");
+    }
+    assert!(
+        harness.state().dialog.is_none(),
+        "the screen says it, no dialog"
+    );
+    assert!(harness.state().ws.project.documents.is_empty());
+    assert_eq!(
+        harness.state().window_title(),
+        "Could not open broken.ron — Marginalia"
+    );
+
+    harness.get_by_label("Open the sample").click();
+    harness.run();
+    assert_eq!(harness.state().standby, None);
+    assert_eq!(harness.state().ws.origin, Origin::Bundled);
+    let range = find(&harness, "Yuri Ushakov");
+    select_and_press(&mut harness, range, Key::Num4);
+    assert!(span_at(&harness, range, "actor").is_some());
+}
+
+#[test]
+fn while_a_project_opens_the_article_accepts_no_edits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let other = dir.path().join("other.ron");
+    write_project(&other, "Other");
+    let mut harness = sample_app();
+    let range = find(&harness, "Rustem Umerov");
+    harness.state_mut().open(&other);
+    harness.state_mut().ws.selection = Some(Selection {
+        anchor: range.0,
+        focus: range.1,
+    });
+    // One frame: the project being opened arrives at the earliest at its end.
+    harness.key_press(Key::Num4);
+    harness.step();
+    assert!(span_at(&harness, range, "actor").is_none());
+    wait_until_opened(&mut harness);
+    assert_eq!(harness.state().ws.project.name, "Other");
+    assert!(harness.state().dialog.is_none(), "nothing to ask about");
 }
