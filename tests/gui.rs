@@ -537,6 +537,8 @@ fn settings_shortcuts_and_paste_dialogs_open_and_close() {
 
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
     harness.run();
+    harness.event(egui::Event::Paste("A title\n\nA text.".into()));
+    harness.run();
     assert!(matches!(harness.state().dialog, Some(Dialog::Paste(_))));
     harness.get_by_label("Cancel").click();
     harness.run();

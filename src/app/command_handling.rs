@@ -94,7 +94,7 @@ impl MarginaliaApp {
                 }
             }
             ImportDataset => self.dialog = Some(Dialog::ImportDataset(ImportDraft::default())),
-            PasteArticle => self.dialog = Some(Dialog::Paste(String::new())),
+            PasteArticle => self.request_paste(ctx),
             Export => {
                 if self.export_job.is_none() {
                     self.dialog = Some(Dialog::Export(ExportDraft::default()));

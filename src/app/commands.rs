@@ -145,7 +145,7 @@ impl Command {
             Command::SaveAs => "Save as…",
             Command::ImportArticles => "Import articles…",
             Command::ImportDataset => "Import annotated dataset…",
-            Command::PasteArticle => "Paste article from clipboard",
+            Command::PasteArticle => "Paste article",
             Command::Export => "Export dataset…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
@@ -178,16 +178,16 @@ impl Command {
     pub fn menu(self) -> Menu {
         use Command::*;
         match self {
-            NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | PasteArticle
-            | Export | Quit => Menu::File,
+            NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | Export | Quit => {
+                Menu::File
+            }
             Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
             | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings => {
                 Menu::Edit
             }
             ZoomIn | ZoomOut | ZoomReset => Menu::View,
-            NextDocument | PreviousDocument | MarkTodo | MarkInProgress | MarkDone => {
-                Menu::Document
-            }
+            PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
+            | MarkDone => Menu::Document,
             Shortcuts | About => Menu::Help,
         }
     }

@@ -22,6 +22,7 @@ mod editing;
 mod export;
 mod files;
 mod panels;
+mod paste;
 mod prefs;
 mod recovery;
 mod search;
@@ -46,6 +47,7 @@ use crate::model::SpanId;
 use crate::store;
 pub use files::Standby;
 use files::{Opening, QueuedSave, Saving};
+pub use paste::PasteDraft;
 
 /// The bundled sample project, so the app opens on something real anywhere.
 pub const SAMPLE_PROJECT: &str = include_str!("../../saves/sample.ron");
@@ -139,6 +141,8 @@ pub struct MarginaliaApp {
     /// Set while the window has no project of the user's to show: the file it was
     /// started on is being opened, or could not be opened.
     pub standby: Option<Standby>,
+    /// The clipboard's text asked for and not arrived yet.
+    paste_wait: Option<paste::PasteWait>,
 }
 
 impl MarginaliaApp {
@@ -179,6 +183,7 @@ impl MarginaliaApp {
             saving: None,
             ctx: None,
             last_title: String::new(),
+            paste_wait: None,
             standby: file.map(|path| Standby::Opening(path.to_path_buf())),
         };
         if let Some(path) = file {
@@ -212,6 +217,7 @@ impl MarginaliaApp {
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
             self.prefs.apply_theme(&ctx);
         }
+        self.take_pasted(&ctx);
         self.read_keyboard(&ctx);
         self.take_dropped_files(&ctx);
 

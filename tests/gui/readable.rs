@@ -312,3 +312,83 @@ fn while_a_project_opens_the_article_accepts_no_edits() {
     assert_eq!(harness.state().ws.project.name, "Other");
     assert!(harness.state().dialog.is_none(), "nothing to ask about");
 }
+
+#[test]
+fn ctrl_shift_v_adds_the_clipboards_text_as_a_document_asking_only_for_its_title() {
+    let mut harness = sample_app();
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    harness.run();
+    assert!(harness.state().is_waiting_for_paste());
+    // The platform answers the app's clipboard request with the text.
+    let text = "\n  Geneva talks resume  \nDelegations from Kyiv and Moscow met on Monday.\n";
+    harness.event(egui::Event::Paste(text.into()));
+    harness.run();
+    match &harness.state().dialog {
+        Some(Dialog::Paste(draft)) => {
+            assert_eq!(draft.title, "Geneva talks resume");
+            assert_eq!(draft.text, text);
+        }
+        other => panic!("expected the title prompt, got {other:?}"),
+    }
+    // The title field has the focus: typing edits it.
+    harness.key_press(Key::End);
+    harness.event(egui::Event::Text(" (AFP)".into()));
+    harness.run();
+    harness.get_by_label("Add article").click();
+    harness.run();
+    let ws = &harness.state().ws;
+    assert_eq!(ws.project.documents.len(), 2);
+    let doc = ws.document().expect("the new document is shown");
+    assert_eq!(doc.title, "Geneva talks resume (AFP)");
+    assert_eq!(doc.text(), text, "the text exactly as it was copied");
+}
+
+#[test]
+fn pasting_from_an_empty_or_non_text_clipboard_says_so() {
+    let mut harness = sample_app();
+    // Document → Paste article, with nothing on the clipboard: the platform never answers.
+    harness.get_by_label("Document").click();
+    harness.run();
+    harness.get_by_label_contains("Paste article").click();
+    harness.run();
+    wait_while(&mut harness, "the clipboard request", |app| {
+        app.is_waiting_for_paste()
+    });
+    match &harness.state().dialog {
+        Some(Dialog::Message(title, text)) => {
+            assert_eq!(title, "Nothing to paste");
+            assert!(text.contains("empty"), "{text}");
+        }
+        other => panic!("expected a message, got {other:?}"),
+    }
+    harness.get_by_label("OK").click();
+    harness.run();
+
+    // An image on the clipboard.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    harness.run();
+    harness.event(egui::Event::PasteImage(Arc::new(egui::ColorImage::filled(
+        [2, 2],
+        egui::Color32::RED,
+    ))));
+    harness.run();
+    assert!(
+        matches!(&harness.state().dialog, Some(Dialog::Message(_, text)) if text.contains("image")),
+        "{:?}",
+        harness.state().dialog
+    );
+    harness.get_by_label("OK").click();
+    harness.run();
+
+    // Blank text.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    harness.run();
+    harness.event(egui::Event::Paste(" \n\t\n".into()));
+    harness.run();
+    assert!(
+        matches!(&harness.state().dialog, Some(Dialog::Message(_, text)) if text.contains("blank")),
+        "{:?}",
+        harness.state().dialog
+    );
+    assert_eq!(harness.state().ws.project.documents.len(), 1);
+}
