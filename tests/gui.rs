@@ -8,6 +8,9 @@ use egui_kittest::kittest::Queryable as _;
 use marginalia::app::{Dialog, MarginaliaApp, Origin, Prefs, Recovery, Selection};
 use marginalia::model::SpanId;
 
+#[path = "gui/readable.rs"]
+mod readable;
+
 fn harness_for(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
     let mut harness = Harness::builder()
         .with_size(Vec2::new(1280.0, 800.0))
@@ -534,6 +537,8 @@ fn settings_shortcuts_and_paste_dialogs_open_and_close() {
 
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
     harness.run();
+    harness.event(egui::Event::Paste("A title\n\nA text.".into()));
+    harness.run();
     assert!(matches!(harness.state().dialog, Some(Dialog::Paste(_))));
     harness.get_by_label("Cancel").click();
     harness.run();
@@ -736,12 +741,11 @@ fn opening_happens_in_the_background_and_the_current_project_stays_usable() {
     ));
     wait_until_opened(&mut harness);
     assert!(
-        matches!(&harness.state().dialog, Some(Dialog::Error(m)) if m.contains("broken.ron:1:"))
+        matches!(&harness.state().standby, Some(marginalia::app::Standby::Failed { error, .. }) if error.contains("broken.ron:1:"))
     );
-    assert_eq!(
-        harness.state().ws.origin,
-        Origin::Bundled,
-        "the sample stays open"
+    assert!(
+        harness.state().ws.project.documents.is_empty(),
+        "not the sample, as if it were the user's"
     );
 }
 
@@ -899,7 +903,7 @@ fn the_recovery_prompt_keeps_its_copy_until_it_is_answered() {
     harness.get_by_label("Discard it").click();
     harness.run();
     assert!(
-        matches!(&harness.state().dialog, Some(Dialog::Error(m)) if m.contains("broken.ron")),
+        matches!(&harness.state().standby, Some(marginalia::app::Standby::Failed { error, .. }) if error.contains("broken.ron")),
         "the error shows after the prompt"
     );
     assert!(!copy.exists(), "discarded when the user said so");

@@ -133,6 +133,9 @@ pub struct ArticleView {
     lanes_revision: Option<u64>,
     /// Indices into [`Lanes::bars`] of the bars touching each paragraph.
     lane_bars: Vec<Vec<u32>>,
+    /// A tiny galley laid out through egui's own cache every frame: see
+    /// [`fonts_changed`].
+    font_probe: Option<Arc<Galley>>,
     /// Span index built for this document revision.
     spans_revision: Option<(String, u64)>,
     /// Indices into `doc.spans()` of the spans touching each paragraph.
@@ -239,13 +242,14 @@ impl ArticleView {
         self.lanes_revision = None;
     }
 
-    fn prepare_layout(&mut self, font_size: f32, wrap_width: f32) {
+    fn prepare_layout(&mut self, ui: &Ui, font_size: f32, wrap_width: f32) {
         let key = (
             font_size.to_bits(),
             wrap_width.round().to_bits(),
             self.extra_lanes,
         );
-        if key == self.layout_key {
+        let fonts_changed = fonts_changed(ui, &mut self.font_probe);
+        if key == self.layout_key && !fonts_changed {
             return;
         }
         self.layout_key = key;
@@ -408,7 +412,7 @@ impl ArticleView {
         // A comfortable reading measure: about 75 characters a line.
         let wrap_width = (font_size * 38.0).min(width - 24.0).max(100.0);
         self.extra_lanes = input.lanes.map_or(0, |l| l.count);
-        self.prepare_layout(font_size, wrap_width);
+        self.prepare_layout(ui, font_size, wrap_width);
         self.prepare_spans(doc);
         self.prepare_lanes(input.lanes);
         self.update_tops();
@@ -755,6 +759,25 @@ impl ArticleView {
         let p = self.paragraphs[index];
         (p.char_start + cursor.index.0).min(p.char_end)
     }
+}
+
+/// Whether egui's fonts or glyph atlas changed since the last frame, which leaves every
+/// kept galley pointing at glyphs that are no longer where it says (garbled text).
+///
+/// egui clears its own galley cache exactly then: on a theme switch (light and dark
+/// rasterise glyphs differently), new fonts, a new `pixels_per_point`, and an atlas
+/// rebuilt because it filled up. So a tiny galley laid out through that cache every
+/// frame comes back as the same `Arc` until the cache is cleared, and as a new one
+/// after: one hash lookup a frame, and no relayout on ordinary frames.
+fn fonts_changed(ui: &Ui, probe: &mut Option<Arc<Galley>>) -> bool {
+    let fresh = ui.painter().layout_no_wrap(
+        "Mg".to_owned(),
+        FontId::proportional(8.0),
+        Color32::PLACEHOLDER,
+    );
+    let changed = !probe.as_ref().is_some_and(|old| Arc::ptr_eq(old, &fresh));
+    *probe = Some(fresh);
+    changed
 }
 
 /// Height of one row of text, with room below it for the underline lanes.

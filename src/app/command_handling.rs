@@ -83,6 +83,13 @@ impl MarginaliaApp {
         if self.in_review() && self.run_review_command(command) {
             return;
         }
+        if self.standby.is_some() && !command.works_without_project() {
+            self.status_message = Some("No project is open yet.".into());
+            return;
+        }
+        if command.edits_project() && !self.edits_allowed() {
+            return;
+        }
         match command {
             NewProject => self.confirm_discard(dialogs::Then::New),
             Open => self.confirm_discard(dialogs::Then::Open),
@@ -97,7 +104,7 @@ impl MarginaliaApp {
                 }
             }
             ImportDataset => self.dialog = Some(Dialog::ImportDataset(ImportDraft::default())),
-            PasteArticle => self.dialog = Some(Dialog::Paste(String::new())),
+            PasteArticle => self.request_paste(ctx),
             Export => {
                 if self.export_job.is_none() {
                     self.dialog = Some(Dialog::Export(ExportDraft::default()));

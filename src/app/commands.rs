@@ -160,7 +160,7 @@ impl Command {
             Command::SaveAs => "Save as…",
             Command::ImportArticles => "Import articles…",
             Command::ImportDataset => "Import annotated dataset…",
-            Command::PasteArticle => "Paste article from clipboard",
+            Command::PasteArticle => "Paste article",
             Command::Export => "Export dataset…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
@@ -199,16 +199,16 @@ impl Command {
     pub fn menu(self) -> Menu {
         use Command::*;
         match self {
-            NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | PasteArticle
-            | Export | Quit => Menu::File,
+            NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | Export | Quit => {
+                Menu::File
+            }
             Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
             | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings => {
                 Menu::Edit
             }
             ZoomIn | ZoomOut | ZoomReset => Menu::View,
-            NextDocument | PreviousDocument | MarkTodo | MarkInProgress | MarkDone => {
-                Menu::Document
-            }
+            PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
+            | MarkDone => Menu::Document,
             Review | NextCandidate | PreviousCandidate | AcceptCandidate | StartGold
             | CloseReview => Menu::Review,
             Shortcuts | About => Menu::Help,
@@ -258,6 +258,41 @@ impl Command {
             Shortcuts => vec![key(NONE, Key::F1)],
             About => vec![],
         }
+    }
+
+    /// Whether the command changes the project (and so must wait while another project
+    /// is being opened to replace it).
+    pub fn edits_project(self) -> bool {
+        use Command::*;
+        matches!(
+            self,
+            ImportArticles
+                | ImportDataset
+                | PasteArticle
+                | Undo
+                | Redo
+                | DeleteSpan
+                | EditNote
+                | GrowStart
+                | ShrinkStart
+                | GrowEnd
+                | ShrinkEnd
+                | ProjectSettings
+                | MarkTodo
+                | MarkInProgress
+                | MarkDone
+                | AcceptCandidate
+        )
+    }
+
+    /// Whether the command works without a project open (the window is opening the file
+    /// it was started on, or could not open it).
+    pub fn works_without_project(self) -> bool {
+        use Command::*;
+        matches!(
+            self,
+            NewProject | Open | Review | Quit | ZoomIn | ZoomOut | ZoomReset | Shortcuts | About
+        )
     }
 
     /// Whether a shortcut of this command is a plain key that would type into a text

@@ -59,8 +59,8 @@ pub enum Dialog {
     ChangedOnDisk(PathBuf),
     /// A recovery copy from a crashed run is waiting.
     Recover,
-    /// Paste an article's text as a new document.
-    Paste(String),
+    /// The clipboard's text, to add as a new document once it has a title.
+    Paste(super::PasteDraft),
     /// Project settings.
     Settings(Box<SettingsDraft>),
     /// The keyboard shortcuts.
@@ -238,26 +238,38 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) -> Option<Answer> {
                     keep = false;
                 }
             }
-            Dialog::Paste(text) => {
-                ui.heading("Paste an article");
-                let hint = ui.label("Paste the article's text (Ctrl+V). The first line becomes its title.");
+            Dialog::Paste(draft) => {
+                ui.heading("Add the pasted article");
+                let paragraphs = draft.text.lines().filter(|l| !l.trim().is_empty()).count();
+                ui.label(format!(
+                    "{} characters in {paragraphs} paragraph(s), from the clipboard.",
+                    draft.text.chars().count()
+                ));
+                let title_label = ui.label("Title");
+                let title = ui.add(egui::TextEdit::singleline(&mut draft.title).desired_width(520.0))
+                    .labelled_by(title_label.id);
+                if !draft.focused {
+                    title.request_focus();
+                    draft.focused = true;
+                }
                 egui::ScrollArea::vertical()
-                    .max_height(360.0)
+                    .max_height(200.0)
                     .show(ui, |ui| {
-                        ui.add(
-                            egui::TextEdit::multiline(text)
-                                .desired_width(520.0)
-                                .desired_rows(12),
-                        )
-                        .labelled_by(hint.id);
+                        ui.label(RichText::new(super::article_view::shorten(&draft.text, 1200)).weak());
                     });
+                let enter = title.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
+                    let title = draft.title.trim();
                     if ui
-                        .add_enabled(!text.trim().is_empty(), egui::Button::new("Add article"))
+                        .add_enabled(!title.is_empty(), egui::Button::new("Add article"))
                         .clicked()
+                        || (enter && !title.is_empty())
                     {
-                        answer = crate::formats::article_from_text(text.clone()).map(Answer::AddArticle);
-                        keep = answer.is_none();
+                        answer = Some(Answer::AddArticle(crate::formats::Article {
+                            title: title.to_owned(),
+                            text: draft.text.clone(),
+                        }));
+                        keep = false;
                     }
                     if ui.button("Cancel").clicked() {
                         keep = false;

@@ -33,7 +33,128 @@ pub(super) struct Opening {
     job: Background<Result<Workspace, store::LoadError>>,
 }
 
+/// What the window shows while it has no project of the user's: the one it was started
+/// on (`marginalia FILE.ron`) is being opened, or could not be opened. Never the bundled
+/// sample in its place, which the user could take for their own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Standby {
+    /// Being read and checked in the background.
+    Opening(PathBuf),
+    /// Could not be opened.
+    Failed {
+        /// The file.
+        path: PathBuf,
+        /// Why, as the loader reported it.
+        error: String,
+    },
+}
+
+impl Standby {
+    /// The window title: the file's name and what is happening to it.
+    pub fn title(&self) -> String {
+        match self {
+            Standby::Opening(path) => format!("Opening {}…", file_name(path)),
+            Standby::Failed { path, .. } => format!("Could not open {}", file_name(path)),
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// The empty workspace behind the standby screen: nothing in it can be edited or saved.
+pub(super) fn standby_workspace() -> Workspace {
+    Workspace::new(crate::model::Project::new("", ""), Origin::Unsaved, None)
+}
+
 impl MarginaliaApp {
+    /// The standby screen: the file being opened and a spinner, or why it could not be
+    /// opened and what to do instead.
+    pub(super) fn standby_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(standby) = self.standby.clone() else {
+            return;
+        };
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() / 4.0);
+            match &standby {
+                Standby::Opening(path) => {
+                    ui.heading(format!("Opening {}", file_name(path)));
+                    ui.label(path.display().to_string());
+                    ui.add_space(12.0);
+                    ui.horizontal(|ui| {
+                        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                        ui.add_space((ui.available_width() - 260.0).max(0.0) / 2.0);
+                        ui.spinner();
+                        ui.label(format!(
+                            "Reading and checking {:.1} MB…",
+                            size as f64 / 1_000_000.0
+                        ));
+                    });
+                }
+                Standby::Failed { path, error } => {
+                    ui.heading(format!("Could not open {}", file_name(path)));
+                    ui.add_space(8.0);
+                    egui::ScrollArea::vertical()
+                        .max_height(240.0)
+                        .max_width(720.0)
+                        .show(ui, |ui| {
+                            ui.label(
+                                egui::RichText::new(error)
+                                    .monospace()
+                                    .color(ui.visuals().error_fg_color),
+                            );
+                        });
+                    ui.add_space(12.0);
+                    ui.horizontal(|ui| {
+                        ui.add_space((ui.available_width() - 420.0).max(0.0) / 2.0);
+                        if ui.button("Open another project…").clicked() {
+                            self.queue_answer(dialogs::Answer::Proceed(dialogs::Then::Open));
+                        }
+                        if ui.button("Create a new project…").clicked() {
+                            self.queue_answer(dialogs::Answer::Proceed(dialogs::Then::New));
+                        }
+                        if ui.button("Open the sample").clicked() {
+                            self.open_sample();
+                        }
+                    });
+                }
+            }
+            if let Some(message) = &self.status_message {
+                ui.add_space(12.0);
+                ui.label(message);
+            }
+        });
+    }
+
+    /// Shows the bundled sample (from the standby screen).
+    pub fn open_sample(&mut self) {
+        self.replace_workspace(super::sample_workspace());
+        self.status_message = None;
+    }
+
+    /// Whether the project may be changed now: not while another is being opened to
+    /// replace it (the article view accepts no edits meanwhile), and not on the standby
+    /// screen. Says why in the status bar when not.
+    pub(super) fn edits_allowed(&mut self) -> bool {
+        if self.standby.is_some() {
+            return false;
+        }
+        match &self.opening {
+            Some(opening) => {
+                self.status_message = Some(format!(
+                    "Opening {}: edits wait until it is open.",
+                    file_name(&opening.path)
+                ));
+                false
+            }
+            None => true,
+        }
+    }
+
     /// Adds articles to the project; reports the ones that could not be read.
     pub fn import_articles(&mut self, paths: &[PathBuf]) {
         let mut problems = Vec::new();
@@ -103,6 +224,7 @@ impl MarginaliaApp {
         match self.recovery.restore() {
             Some(Ok(ws)) => {
                 self.ws = ws;
+                self.standby = None;
                 self.view = ArticleView::default();
                 self.status_message = Some("Restored the unsaved work: save it to keep it.".into());
             }
@@ -170,6 +292,9 @@ impl MarginaliaApp {
     /// screen (and editable) until it has been read and checked. On failure it stays,
     /// and the error shows.
     pub fn open(&mut self, path: &Path) {
+        if self.standby.is_some() {
+            self.standby = Some(Standby::Opening(path.to_path_buf()));
+        }
         let thread_path = path.to_path_buf();
         self.opening = Some(Opening {
             path: path.to_path_buf(),
@@ -205,8 +330,9 @@ impl MarginaliaApp {
             }
             Poll::Died => {
                 let message = format!("opening {} stopped unexpectedly", opening.path.display());
+                let path = opening.path.clone();
                 self.opening = None;
-                self.show_dialog(Dialog::Error(message));
+                self.open_failed(path, message);
                 return;
             }
         };
@@ -226,8 +352,18 @@ impl MarginaliaApp {
             Ok(ws) => self.use_opened(path, ws),
             Err(error) => {
                 self.status_message = None;
-                self.show_dialog(Dialog::Error(error.to_string()));
+                self.open_failed(path, error.to_string());
             }
+        }
+    }
+
+    /// On the standby screen, the failure is the screen; over a project, that project
+    /// stays and the error shows in a dialog.
+    fn open_failed(&mut self, path: PathBuf, error: String) {
+        if self.standby.is_some() {
+            self.standby = Some(Standby::Failed { path, error });
+        } else {
+            self.show_dialog(Dialog::Error(error));
         }
     }
 
@@ -239,6 +375,7 @@ impl MarginaliaApp {
 
     pub(super) fn replace_workspace(&mut self, ws: Workspace) {
         self.ws = ws;
+        self.standby = None;
         self.view = ArticleView::default();
         self.search = Search::default();
         self.note_draft = None;

@@ -23,6 +23,7 @@ mod editing;
 mod export;
 mod files;
 mod panels;
+mod paste;
 mod prefs;
 mod recovery;
 mod review;
@@ -48,7 +49,9 @@ pub use search::Search;
 
 use crate::model::SpanId;
 use crate::store;
+pub use files::Standby;
 use files::{Opening, QueuedSave, Saving};
+pub use paste::PasteDraft;
 
 /// The bundled sample project, so the app opens on something real anywhere.
 pub const SAMPLE_PROJECT: &str = include_str!("../../saves/sample.ron");
@@ -161,16 +164,26 @@ pub struct MarginaliaApp {
     review_opening: Option<review::ReviewOpening>,
     /// A gold project made from a review, waiting for the unsaved-changes prompt.
     gold: Option<Box<Workspace>>,
+    /// Set while the window has no project of the user's to show: the file it was
+    /// started on is being opened, or could not be opened.
+    pub standby: Option<Standby>,
+    /// The clipboard's text asked for and not arrived yet.
+    paste_wait: Option<paste::PasteWait>,
 }
 
 impl MarginaliaApp {
-    /// The app on the bundled sample, opening `file` (if given) in the background. A file
-    /// that cannot be opened leaves the sample open and shows why.
+    /// The app on `file`, opened in the background (the window shows its name and that
+    /// it is opening until then, and why if it cannot be opened), or on the bundled
+    /// sample when no file is given.
     pub fn new(file: Option<&Path>, prefs: Prefs, recovery: recovery::Recovery) -> Self {
         let recovery_unanswered = recovery.exists();
         let dialog = recovery_unanswered.then_some(Dialog::Recover);
+        let ws = match file {
+            Some(_) => files::standby_workspace(),
+            None => sample_workspace(),
+        };
         let mut app = Self {
-            ws: sample_workspace(),
+            ws,
             view: ArticleView::default(),
             prefs,
             search: Search::default(),
@@ -201,6 +214,8 @@ impl MarginaliaApp {
             review: None,
             review_opening: None,
             gold: None,
+            paste_wait: None,
+            standby: file.map(|path| Standby::Opening(path.to_path_buf())),
         };
         if let Some(path) = file {
             app.open(path);
@@ -233,14 +248,18 @@ impl MarginaliaApp {
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
             self.prefs.apply_theme(&ctx);
         }
+        self.take_pasted(&ctx);
         self.read_keyboard(&ctx);
         self.take_dropped_files(&ctx);
 
         panels::menu_bar_ui(self, ui);
-        panels::status_bar_ui(self, ui);
         if self.in_review() {
+            panels::status_bar_ui(self, ui);
             review_ui::review_ui(self, ui);
+        } else if self.standby.is_some() {
+            egui::CentralPanel::default().show(ui, |ui| self.standby_ui(ui));
         } else {
+            panels::status_bar_ui(self, ui);
             panels::documents_ui(self, ui);
             panels::side_panel_ui(self, ui);
             egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
@@ -249,11 +268,15 @@ impl MarginaliaApp {
             self.answers.push(answer);
         }
 
-        if let Some(label) = self.queued_label.take() {
+        if let Some(label) = self.queued_label.take()
+            && self.edits_allowed()
+        {
             let result = self.ws.label(&label);
             self.report(result);
         }
-        if let Some(n) = self.queued_take.take() {
+        if let Some(n) = self.queued_take.take()
+            && self.edits_allowed()
+        {
             self.take_annotator(n);
         }
         for command in std::mem::take(&mut self.queued) {
@@ -297,6 +320,9 @@ impl MarginaliaApp {
                 .map(|p| p.display().to_string())
                 .collect();
             return format!("Review of {} — Marginalia", names.join(", "));
+        }
+        if let Some(standby) = &self.standby {
+            return format!("{} — Marginalia", standby.title());
         }
         let file = match &self.ws.origin {
             Origin::File(path) => path.display().to_string(),

@@ -11,8 +11,9 @@ use egui::Color32;
 
 use super::article_view::{LaneBar, Lanes};
 use super::background::{Background, Poll};
-use super::{ArticleView, Dialog, MarginaliaApp};
+use super::{ArticleView, Dialog, MarginaliaApp, Origin, Workspace};
 use crate::model::{Document, Project};
+use crate::review::adjudicate::{Input, adjudicate};
 use crate::review::{Agreement, Comparison, SpanStatus};
 use crate::store;
 
@@ -378,14 +379,33 @@ impl MarginaliaApp {
     /// first if that has unsaved changes) and has no file until it is saved.
     pub fn start_gold_project(&mut self) {
         let Some(session) = &self.review else { return };
-        let sources: Vec<String> = session.data.paths.iter().map(|p| source_name(p)).collect();
-        let files: Vec<(&str, &Project)> = sources
+        let sources: Vec<String> = session
+            .data
+            .paths
             .iter()
-            .map(String::as_str)
-            .zip(session.data.projects.iter())
+            .map(|p| p.display().to_string())
             .collect();
-        // PENDING-ADJUDICATE: wired once review::adjudicate lands.
-        let _ = files;
-        self.status_message = Some("Gold projects need the adjudication module.".into());
+        let inputs: Vec<Input<'_>> = sources
+            .iter()
+            .zip(session.data.projects.iter())
+            .map(|(file, project)| Input { file, project })
+            .collect();
+        match adjudicate(&inputs, "gold") {
+            Ok(adjudication) => {
+                let open = adjudication.project.open_candidate_count();
+                let mut project = adjudication.project;
+                project.name = format!("{} (gold)", project.name);
+                let ws = Workspace::new(project, Origin::Unsaved, None);
+                self.gold = Some(Box::new(ws));
+                self.review = None;
+                self.status_message = Some(format!(
+                    "Gold project started: {open} open candidate(s); F8 steps to them. Save it to keep it."
+                ));
+                self.confirm_discard(super::dialogs::Then::UseGold);
+            }
+            Err(error) => self.show_dialog(Dialog::Error(format!(
+                "Cannot start a gold project.\n{error}"
+            ))),
+        }
     }
 }
