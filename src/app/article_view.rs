@@ -480,6 +480,12 @@ impl ArticleView {
                 let painter = ui.painter_at(ui.clip_rect());
                 let text_color = ui.visuals().text_color();
                 let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
+                // egui centres glyphs in a row taller than the font: the review lanes'
+                // room moves the glyphs down by half of it.
+                let glyph_shift = self.extra_lanes as f32 * REVIEW_LANE_STEP / 2.0;
+                let text_rect = |rect: Rect, font_size: f32| {
+                    text_rect(rect, font_size).translate(Vec2::new(0.0, glyph_shift))
+                };
 
                 let mut hovered_span: Option<usize> = None;
                 let mut hovered_bar: Option<usize> = None;
@@ -555,10 +561,10 @@ impl ArticleView {
                         for &bar_index in bars {
                             let bar = &lanes.bars[bar_index as usize];
                             for rect in range_rects(&galley, origin, p, bar.start, bar.end) {
-                                let y = text_rect(rect, font_size).bottom()
-                                    + 2.0
-                                    + MAX_LANES as f32 * LANE_STEP
-                                    + bar.lane as f32 * REVIEW_LANE_STEP;
+                                // The lanes fill the bottom of the row, below the glyphs.
+                                let lanes_from_bottom =
+                                    (lanes.count - bar.lane.min(lanes.count)) as f32;
+                                let y = rect.bottom() - lanes_from_bottom * REVIEW_LANE_STEP;
                                 let bar_rect = Rect::from_min_max(
                                     pos2(rect.left() + 0.5, y),
                                     pos2(rect.right() - 0.5, y + REVIEW_LANE_STEP - 1.5),

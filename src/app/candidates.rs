@@ -306,7 +306,7 @@ pub fn comment_field_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         let response = ui.add(
             egui::TextEdit::singleline(&mut app.comment_draft)
                 .hint_text("Comment for reviewers…")
-                .desired_width(ui.available_width() - 70.0),
+                .desired_width((ui.available_width() - 90.0).max(80.0)),
         );
         send = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if ui.button("Comment").clicked() {

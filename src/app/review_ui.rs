@@ -137,11 +137,16 @@ fn documents_ui(session: &mut ReviewSession, ui: &mut Ui) {
 fn legend_ui(ui: &mut Ui) {
     for status in SpanStatus::ALL {
         ui.horizontal(|ui| {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 6.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 1.0, status_color(status));
+            swatch(ui, status_color(status));
             ui.label(RichText::new(status.as_str()).small());
         });
     }
+}
+
+/// A small bar in a status colour, as the lanes draw it.
+fn swatch(ui: &mut Ui, color: Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 6.0), egui::Sense::hover());
+    ui.painter().rect_filled(rect, 1.0, color);
 }
 
 fn comparison_ui(session: &mut ReviewSession, ui: &mut Ui, font_size: f32) {
@@ -152,15 +157,14 @@ fn comparison_ui(session: &mut ReviewSession, ui: &mut Ui, font_size: f32) {
     let title = doc.title.clone();
     let count = doc.disagreement_count();
     let focus = session.focus;
-    ui.horizontal(|ui| {
-        ui.heading(shorten(&title, 80));
-        ui.separator();
-        match focus {
-            Some(i) => ui.label(format!("disagreement {} of {count}", i + 1)),
-            None if count == 0 => ui.label("no disagreements"),
-            None => ui.label(format!("{count} disagreement(s)")),
-        };
-    });
+    let place = match focus {
+        Some(i) => format!("disagreement {} of {count}", i + 1),
+        None if count == 0 => "no disagreements".to_owned(),
+        None => format!("{count} disagreement(s)"),
+    };
+    ui.label(place);
+    // Truncated: a long title must not widen the panel under the side panel.
+    ui.add(egui::Label::new(RichText::new(title).heading()).truncate());
     ui.separator();
     let focus_range: Vec<(usize, usize)> = session.focus_range().into_iter().collect();
     let lanes = session.lanes().clone();
@@ -215,7 +219,7 @@ fn disagreements_ui(session: &ReviewSession, ui: &mut Ui) {
                 .take(span.end - span.start)
                 .collect();
             ui.horizontal_wrapped(|ui| {
-                ui.colored_label(status_color(span.status), "■");
+                swatch(ui, status_color(span.status));
                 ui.strong(label);
                 ui.label(format!("“{}”", shorten(&text, 80)));
                 ui.label(RichText::new(format!("— {}", who.join(", "))).italics());
