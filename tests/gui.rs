@@ -10,6 +10,8 @@ use marginalia::model::SpanId;
 
 #[path = "gui/readable.rs"]
 mod readable;
+#[path = "gui/review.rs"]
+mod review;
 
 fn harness_for(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
     let mut harness = Harness::builder()

@@ -253,7 +253,7 @@ pub fn candidates_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         Some(candidate) => {
             ui.label(RichText::new(proposal_text(doc, &candidate.proposal)).strong());
             ui.label(RichText::new(origin_text(&candidate.origin)).italics());
-            ui.label(format!("{}", candidate.decision.as_str()));
+            ui.label(candidate.decision.as_str());
             if candidate.is_pending() {
                 ui.horizontal_wrapped(|ui| {
                     if ui.button("Accept (Enter)").clicked() {
@@ -280,7 +280,7 @@ pub fn candidates_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                 }
             }
             for comment in &candidate.comments {
-                ui.label(format!("💬 {}: {}", comment.author, comment.text));
+                ui.label(format!("{}: {}", comment.author, comment.text));
             }
         }
         None => {

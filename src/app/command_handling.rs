@@ -47,14 +47,14 @@ impl MarginaliaApp {
         // The review screen is read-only: its digits label nothing behind it.
         if !typing && !modal && !self.in_review() {
             for (digit, key) in (1..=9u8).zip(LABEL_HOTKEYS) {
-                if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
+                // Alt+digit: take that annotator's version of the disagreement in focus.
+                // First: a plain digit's pattern matches with Alt held too.
+                if ctx.input_mut(|i| i.consume_key(egui::Modifiers::ALT, key)) {
+                    self.queued_take = Some(usize::from(digit));
+                } else if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
                     && let Some(label) = self.ws.project.schema.label_for_hotkey(digit)
                 {
                     self.queued_label = Some(label.key.clone());
-                }
-                // Alt+digit: take that annotator's version of the disagreement in focus.
-                if ctx.input_mut(|i| i.consume_key(egui::Modifiers::ALT, key)) {
-                    self.queued_take = Some(usize::from(digit));
                 }
             }
         }

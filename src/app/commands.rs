@@ -119,6 +119,7 @@ impl Command {
         Command::ImportDataset,
         Command::PasteArticle,
         Command::Export,
+        Command::Review,
         Command::Quit,
         Command::Undo,
         Command::Redo,
@@ -141,7 +142,6 @@ impl Command {
         Command::MarkTodo,
         Command::MarkInProgress,
         Command::MarkDone,
-        Command::Review,
         Command::NextCandidate,
         Command::PreviousCandidate,
         Command::AcceptCandidate,
@@ -199,9 +199,8 @@ impl Command {
     pub fn menu(self) -> Menu {
         use Command::*;
         match self {
-            NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | Export | Quit => {
-                Menu::File
-            }
+            NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | Export
+            | Review | Quit => Menu::File,
             Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
             | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings => {
                 Menu::Edit
@@ -209,8 +208,9 @@ impl Command {
             ZoomIn | ZoomOut | ZoomReset => Menu::View,
             PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
             | MarkDone => Menu::Document,
-            Review | NextCandidate | PreviousCandidate | AcceptCandidate | StartGold
-            | CloseReview => Menu::Review,
+            NextCandidate | PreviousCandidate | AcceptCandidate | StartGold | CloseReview => {
+                Menu::Review
+            }
             Shortcuts | About => Menu::Help,
         }
     }
@@ -253,7 +253,7 @@ impl Command {
             NextCandidate => vec![key(NONE, Key::F8), key(NONE, Key::CloseBracket)],
             PreviousCandidate => vec![key(Modifiers::SHIFT, Key::F8), key(NONE, Key::OpenBracket)],
             AcceptCandidate => vec![key(NONE, Key::Enter)],
-            StartGold => vec![],
+            StartGold => vec![key(CTRL_SHIFT, Key::G)],
             CloseReview => vec![],
             Shortcuts => vec![key(NONE, Key::F1)],
             About => vec![],

@@ -97,7 +97,10 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             let ws = &app.ws;
-            if let Some(doc) = ws.document() {
+            if app.in_review() {
+                // The review is read-only: the workspace behind it is not what is shown.
+                ui.label("Review (read-only)");
+            } else if let Some(doc) = ws.document() {
                 ui.label(shorten(&doc.title, 48));
                 ui.separator();
                 match (ws.selection, ws.selected_span.and_then(|id| doc.span(id))) {
@@ -119,23 +122,30 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     doc.links().len()
                 ));
                 ui.separator();
+                let open = ws.project.open_candidate_count();
+                if open > 0 {
+                    ui.label(format!("{open} open candidate(s)"));
+                    ui.separator();
+                }
             }
             let total = ws.project.documents.len();
             let done = ws.done_count();
-            ui.label(format!("{done} of {total} documents done"));
-            ui.add(
-                egui::ProgressBar::new(if total == 0 {
-                    0.0
+            if !app.in_review() {
+                ui.label(format!("{done} of {total} documents done"));
+                ui.add(
+                    egui::ProgressBar::new(if total == 0 {
+                        0.0
+                    } else {
+                        done as f32 / total as f32
+                    })
+                    .desired_width(80.0),
+                );
+                ui.separator();
+                if ws.is_dirty() {
+                    ui.colored_label(ui.visuals().warn_fg_color, "unsaved changes");
                 } else {
-                    done as f32 / total as f32
-                })
-                .desired_width(80.0),
-            );
-            ui.separator();
-            if ws.is_dirty() {
-                ui.colored_label(ui.visuals().warn_fg_color, "unsaved changes");
-            } else {
-                ui.label("saved");
+                    ui.label("saved");
+                }
             }
             if let Some(job) = &app.export_job {
                 ui.separator();
@@ -177,8 +187,16 @@ pub fn documents_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     for (i, doc) in app.ws.project.documents.iter().enumerate() {
                         ui.horizontal(|ui| {
                             status_dot(ui, doc.status);
-                            let text =
-                                format!("{}  ({})", shorten(&doc.title, 40), doc.spans().len());
+                            let open = doc.open_candidate_count();
+                            let text = if open > 0 {
+                                format!(
+                                    "{}  ({}, {open} open)",
+                                    shorten(&doc.title, 40),
+                                    doc.spans().len()
+                                )
+                            } else {
+                                format!("{}  ({})", shorten(&doc.title, 40), doc.spans().len())
+                            };
                             let response = ui
                                 .selectable_label(i == app.ws.current, text)
                                 .on_hover_text(format!("{}: {}", doc.status, doc.title));
@@ -298,7 +316,7 @@ fn inspector_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         ui.label(RichText::new(format!("had by {}", span.annotators.join(", "))).italics());
     }
     for comment in &span.comments {
-        ui.label(format!("💬 {}: {}", comment.author, comment.text));
+        ui.label(format!("{}: {}", comment.author, comment.text));
     }
 
     // The note: edited in a draft, committed as one edit when the field loses focus.

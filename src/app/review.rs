@@ -395,7 +395,9 @@ impl MarginaliaApp {
                 let open = adjudication.project.open_candidate_count();
                 let mut project = adjudication.project;
                 project.name = format!("{} (gold)", project.name);
-                let ws = Workspace::new(project, Origin::Unsaved, None);
+                let mut ws = Workspace::new(project, Origin::Unsaved, None);
+                // Not on disk yet: closing asks to save it.
+                ws.touch();
                 self.gold = Some(Box::new(ws));
                 self.review = None;
                 self.status_message = Some(format!(

@@ -436,7 +436,7 @@ fn confusion_ui(ui: &mut Ui, comparison: &Comparison, figures: &Figures, chosen_
     let mut chosen = (*chosen_pair).min(figures.pairs.len() - 1);
     ui.horizontal(|ui| {
         ui.strong("Label confusion");
-        egui::ComboBox::new("review-pair", "")
+        egui::ComboBox::new("review-pair", "pair")
             .selected_text(report::pair_name(
                 comparison,
                 figures.pairs[chosen].a,
@@ -478,7 +478,7 @@ fn confusion_ui(ui: &mut Ui, comparison: &Comparison, figures: &Figures, chosen_
             ui.end_row();
             for (row, name) in names.iter().enumerate() {
                 ui.label(RichText::new(shorten(name, 10)).small());
-                for column in 0..names.len() {
+                for (column, column_name) in names.iter().enumerate() {
                     let count = confusion.get(row, column);
                     let (rect, response) =
                         ui.allocate_exact_size(egui::vec2(44.0, 24.0), egui::Sense::hover());
@@ -496,7 +496,7 @@ fn confusion_ui(ui: &mut Ui, comparison: &Comparison, figures: &Figures, chosen_
                         egui::FontId::proportional(12.0),
                         ui.visuals().text_color(),
                     );
-                    response.on_hover_text(format!("{a}: {name}, {b}: {}: {count}", names[column]));
+                    response.on_hover_text(format!("{a}: {name}, {b}: {column_name}: {count}"));
                 }
                 ui.end_row();
             }
