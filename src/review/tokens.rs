@@ -116,6 +116,7 @@ impl Bits {
     }
 
     /// Whether token `i` is in the set.
+    #[cfg(test)]
     pub fn get(&self, i: usize) -> bool {
         self.words
             .get(i / 64)
