@@ -364,16 +364,20 @@ impl Figures {
             pair.documents = 1;
             pair_figures(pair, document, &ranges, &covered, token_count);
         }
-        // Alpha: every token of the document is decided by every annotator who has it.
+        // Alpha: every token of the document is decided by every annotator who has it;
+        // `yes[t]` counts those who put token t in the label.
         let m = present.len() as u64;
+        let mut yes = vec![0u8; tokens.len()];
         for (label, counts) in figures.alpha.iter_mut().enumerate() {
-            let mut disagreement: u64 = 0;
-            let mut yes_total: u64 = 0;
-            for t in 0..tokens.len() {
-                let yes = present.iter().filter(|&a| covered[a][label].get(t)).count() as u64;
-                disagreement += yes * (m - yes);
-                yes_total += yes;
+            yes.fill(0);
+            let mut yes_total = 0;
+            for a in present.iter() {
+                for t in covered[a][label].ones() {
+                    yes[t] += 1;
+                    yes_total += 1;
+                }
             }
+            let disagreement: u64 = yes.iter().map(|&y| u64::from(y) * (m - u64::from(y))).sum();
             *counts = AlphaCounts {
                 disagreement: disagreement as f64 / (m - 1) as f64,
                 yes: yes_total,
@@ -543,17 +547,16 @@ impl Agreement {
             comparison.labels.len(),
             comparison.link_types.len(),
         );
-        let documents: Vec<Option<Figures>> = comparison
-            .documents
-            .iter()
-            .map(|document| {
-                document.is_compared().then(|| {
-                    let figures = Figures::of_document(comparison, document);
-                    project.add(&figures);
-                    figures
-                })
-            })
-            .collect();
+        // Documents are measured independently, on all cores; the sums are taken in
+        // document order so the figures are the same on any machine.
+        let documents = super::parallel_map(&comparison.documents, |document| {
+            document
+                .is_compared()
+                .then(|| Figures::of_document(comparison, document))
+        });
+        for figures in documents.iter().flatten() {
+            project.add(figures);
+        }
         Self { project, documents }
     }
 }

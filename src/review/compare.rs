@@ -83,7 +83,14 @@ impl AnnotatorSet {
 
     /// The annotators' indices, ascending.
     pub fn iter(self) -> impl Iterator<Item = usize> {
-        (0..64).filter(move |&i| self.contains(i))
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                i
+            })
+        })
     }
 }
 
@@ -448,56 +455,46 @@ impl Comparison {
         let annotators = annotator_names(files);
         let projects: Vec<&Project> = files.iter().map(|(_, p)| *p).collect();
         let (mut labels, link_types, schema_differences) = schemas(&projects);
+        // A span whose label no schema has (a project built in code) still counts.
+        for doc in projects.iter().flat_map(|p| &p.documents) {
+            for span in doc.spans() {
+                if label_index(&labels, &span.label).is_none() {
+                    labels.push(ReviewLabel {
+                        key: span.label.clone(),
+                        name: span.label.clone(),
+                        color: Rgb([0x80, 0x80, 0x80]),
+                        in_schema: AnnotatorSet::EMPTY,
+                    });
+                }
+            }
+        }
+        let link_type_keys: Vec<String> = link_types.iter().map(|t| t.key.clone()).collect();
         let groups = match_documents(&projects);
-        // Spans carry label keys; the aligner works on indices.
-        let mut label_index: HashMap<String, usize> = labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.key.clone(), i))
-            .collect();
-        let link_type_index: HashMap<&str, usize> = link_types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.key.as_str(), i))
-            .collect();
-        let mut documents = Vec::with_capacity(groups.len());
-        for present in groups {
+        // Documents align independently: on all cores, in document order.
+        let documents: Vec<ReviewDocument> = super::parallel_map(&groups, |present| {
             let docs: Vec<Option<&Document>> = present
                 .iter()
                 .zip(&projects)
                 .map(|(index, project)| index.and_then(|i| project.documents.get(i)))
                 .collect();
-            let Some(first) = docs.iter().flatten().next() else {
-                continue;
-            };
-            // A span whose label no schema has (a project built in code) still counts.
-            for doc in docs.iter().flatten() {
-                for span in doc.spans() {
-                    if !label_index.contains_key(&span.label) {
-                        label_index.insert(span.label.clone(), labels.len());
-                        labels.push(ReviewLabel {
-                            key: span.label.clone(),
-                            name: span.label.clone(),
-                            color: Rgb([0x80, 0x80, 0x80]),
-                            in_schema: AnnotatorSet::EMPTY,
-                        });
-                    }
-                }
-            }
+            let first = docs.iter().flatten().next()?;
             let mut document = ReviewDocument {
                 digest: first.digest().to_owned(),
                 id: first.id.clone(),
                 title: first.title.clone(),
                 text: first.text().to_owned(),
-                present,
+                present: present.clone(),
                 spans: Vec::new(),
                 links: Vec::new(),
                 disagreements: Vec::new(),
                 max_end: Vec::new(),
             };
-            align(&mut document, &docs, &label_index, &link_type_index);
-            documents.push(document);
-        }
+            align(&mut document, &docs, &labels, &link_type_keys);
+            Some(document)
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         Ok(Self {
             annotators,
             labels,
@@ -778,12 +775,18 @@ impl Groups {
     }
 }
 
+/// The index of the label whose key is `key`. A schema has a handful of labels, and
+/// comparing a few short strings beats hashing each span's label.
+fn label_index(labels: &[ReviewLabel], key: &str) -> Option<usize> {
+    labels.iter().position(|label| label.key == key)
+}
+
 /// Fills in the document's aligned spans, links, statuses and disagreements.
 fn align(
     document: &mut ReviewDocument,
     docs: &[Option<&Document>],
-    label_index: &HashMap<String, usize>,
-    link_type_index: &HashMap<&str, usize>,
+    labels: &[ReviewLabel],
+    link_types: &[String],
 ) {
     let present = document.annotators();
     // Every annotator's spans as (start, end, label, annotator), sorted: equal spans
@@ -792,8 +795,15 @@ fn align(
     let mut all: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(total);
     for (a, doc) in docs.iter().enumerate() {
         let Some(doc) = doc else { continue };
+        // Spans of one label often follow each other: try the last one first.
+        let mut last = 0;
         for span in doc.spans() {
-            let label = label_index.get(&span.label).copied().unwrap_or(0);
+            let label = if labels.get(last).is_some_and(|l| l.key == span.label) {
+                last
+            } else {
+                label_index(labels, &span.label).unwrap_or(0)
+            };
+            last = label;
             all.push((span.start, span.end, label, a));
         }
     }
@@ -815,12 +825,12 @@ fn align(
         }
     }
 
-    // Same-label neighbours of each annotator, for "overlapping, other boundaries":
-    // per label, the spans in start order with their annotators, and a running maximum
-    // of ends per annotator would cost a list per annotator; instead, per label and
-    // annotator, starts and running maxima of ends.
-    let labels = spans.iter().map(|s| s.label + 1).max().unwrap_or(0);
-    let mut by_label: Vec<Vec<Vec<(usize, usize)>>> = vec![vec![Vec::new(); docs.len()]; labels];
+    // For "overlapping, other boundaries": per label and annotator, their spans' starts
+    // in order with the running maximum of ends, so one binary search tells whether
+    // any of them overlaps a range.
+    let label_count = spans.iter().map(|s| s.label + 1).max().unwrap_or(0);
+    let mut by_label: Vec<Vec<Vec<(usize, usize)>>> =
+        vec![vec![Vec::new(); docs.len()]; label_count];
     for span in &spans {
         for a in span.annotators.iter() {
             let list = &mut by_label[span.label][a];
@@ -876,12 +886,12 @@ fn align(
         if doc.links().is_empty() {
             continue;
         }
-        // Span ids to aligned indices, once per document rather than per link end.
-        let ids: HashMap<crate::model::SpanId, usize> = doc
+        // Span ids to aligned indices, sorted by id, once per document.
+        let mut ids: Vec<(crate::model::SpanId, usize)> = doc
             .spans()
             .iter()
             .filter_map(|span| {
-                let label = *label_index.get(&span.label)?;
+                let label = label_index(labels, &span.label)?;
                 let key = (span.start, span.end, label);
                 let i = spans
                     .binary_search_by(|s| (s.start, s.end, s.label).cmp(&key))
@@ -889,11 +899,17 @@ fn align(
                 Some((span.id, i))
             })
             .collect();
+        ids.sort_unstable();
+        let aligned = |id| {
+            ids.binary_search_by_key(&id, |&(id, _)| id)
+                .ok()
+                .map(|i| ids[i].1)
+        };
         for link in doc.links() {
-            let (Some(&from), Some(&to)) = (ids.get(&link.from), ids.get(&link.to)) else {
+            let (Some(from), Some(to)) = (aligned(link.from), aligned(link.to)) else {
                 continue;
             };
-            let Some(&link_type) = link_type_index.get(link.link_type.as_str()) else {
+            let Some(link_type) = link_types.iter().position(|t| *t == link.link_type) else {
                 continue;
             };
             links.push((from, to, link_type, a));
@@ -976,10 +992,10 @@ fn disagreements(
     }
 
     // Collect the groups by root.
-    let mut index_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut index_of_root: Vec<Option<usize>> = vec![None; spans.len()];
     let mut out: Vec<Disagreement> = Vec::new();
     let mut member = |root: usize, start: usize, end: usize, out: &mut Vec<Disagreement>| {
-        let i = *index_of_root.entry(root).or_insert_with(|| {
+        let i = *index_of_root[root].get_or_insert_with(|| {
             out.push(Disagreement {
                 start,
                 end,

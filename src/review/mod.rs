@@ -25,6 +25,44 @@ pub use compare::{
 };
 pub use tokens::tokens;
 
+/// `items.iter().map(f)`, in order, with the items split among the machine's cores.
+/// Falls back to this thread for a part whose thread cannot be started.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let work = move || part.iter().map(f).collect::<Vec<R>>();
+                match std::thread::Builder::new().spawn_scoped(scope, work) {
+                    Ok(handle) => Err(handle),
+                    Err(_) => Ok(work()),
+                }
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for part in parts {
+            match part {
+                Ok(done) => out.extend(done),
+                // A panic in `f` is a bug; carry it on rather than lose a part.
+                Err(handle) => match handle.join() {
+                    Ok(done) => out.extend(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+            }
+        }
+        out
+    })
+}
+
 /// Builders for the module's tests: projects from compact span lists.
 #[cfg(test)]
 pub(crate) mod testing {

@@ -1,0 +1,225 @@
+//! Review speed on large projects: files of 100 documents × 2,000 spans each (about
+//! 70,000 characters per document, with accents, CJK and emoji), one per annotator, the
+//! annotators differing the way colleagues do (a missed span, another label, other
+//! boundaries, a span of their own). Budgets: agreement over two files ≤ 200 ms; the
+//! comparison of three files, all the review window needs for its first frame, well
+//! under 1 s.
+//!
+//! `CARGO_TARGET_DIR=/var/tmp/target-review cargo bench --no-default-features --bench review`
+//! (`MARGINALIA_BENCH_ONCE=1` times each step once instead).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use marginalia::model::{Document, Link, LinkId, Project, Span, SpanId};
+use marginalia::review::{Agreement, Comparison};
+
+const DOCUMENTS: usize = 100;
+const SPANS: usize = 2_000;
+const LABELS: [&str; 4] = ["claim", "quote", "location", "actor"];
+
+/// A small deterministic generator (no dependency, same projects every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % below.max(1)
+    }
+}
+
+const WORDS: [&str; 16] = [
+    "President",
+    "Zelensky",
+    "said",
+    "talks",
+    "in",
+    "Kyiv",
+    "were",
+    "reasonably",
+    "good,",
+    "Café",
+    "北京",
+    "negotiators",
+    "👩‍👩‍👧",
+    "and",
+    "Moscow",
+    "élan",
+];
+
+/// The texts and the spans every annotator starts from: `(start, end, label)`.
+fn base(rng: &mut Lcg) -> Vec<(String, Vec<(usize, usize, usize)>)> {
+    (0..DOCUMENTS)
+        .map(|_| {
+            let (mut text, mut chars) = (String::new(), 0);
+            while chars < SPANS * 35 {
+                for _ in 0..12 {
+                    let word = WORDS[rng.next(WORDS.len())];
+                    text.push_str(word);
+                    text.push(' ');
+                    chars += word.chars().count() + 1;
+                }
+                let end = if rng.next(4) == 0 { ".\r\n" } else { ". " };
+                text.push_str(end);
+                chars += end.chars().count();
+            }
+            let len = text.chars().count();
+            let step = len / SPANS;
+            let spans = (0..SPANS)
+                .map(|i| {
+                    let start = i * step + rng.next(step / 2);
+                    (start, (start + 3 + rng.next(40)).min(len), i % 4)
+                })
+                .collect();
+            (text, spans)
+        })
+        .collect()
+}
+
+/// One annotator's version of the base: most spans kept, some missed, relabelled,
+/// moved, or added; quotes linked to the next actor.
+fn annotator(name: &str, base: &[(String, Vec<(usize, usize, usize)>)], seed: u64) -> Project {
+    let mut rng = Lcg(seed);
+    let mut project = Project::new("bench", name);
+    for (n, (text, spans)) in base.iter().enumerate() {
+        let len = text.chars().count();
+        let mut mine: Vec<(usize, usize, usize)> = Vec::with_capacity(SPANS);
+        for &(start, end, label) in spans {
+            match rng.next(100) {
+                0..=79 => mine.push((start, end, label)),
+                80..=84 => mine.push((start, end, (label + 1) % 4)),
+                85..=94 => mine.push((start, (end + 1 + rng.next(5)).min(len), label)),
+                _ => {
+                    let start = rng.next(len - 10);
+                    mine.push((start, start + 2 + rng.next(8), rng.next(4)));
+                }
+            }
+        }
+        mine.sort_unstable();
+        mine.dedup();
+        let spans: Vec<Span> = mine
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, end, label))| Span {
+                id: SpanId(i as u64 + 1),
+                start,
+                end,
+                label: LABELS[label].to_owned(),
+                note: None,
+            })
+            .collect();
+        let mut links = Vec::new();
+        let mut last_actor = None;
+        for span in spans.iter().rev() {
+            match span.label.as_str() {
+                "actor" => last_actor = Some(span.id),
+                "quote" => {
+                    if let Some(actor) = last_actor.filter(|_| rng.next(3) == 0) {
+                        links.push(Link {
+                            id: LinkId(links.len() as u64 + 1),
+                            from: span.id,
+                            to: actor,
+                            link_type: "said_by".to_owned(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (next_span, next_link) = (spans.len() as u64 + 1, links.len() as u64 + 1);
+        project.documents.push(
+            Document::new(format!("doc-{n:03}"), format!("Document {n}"), text.clone())
+                .from_validated_parts(spans, links, next_span, next_link),
+        );
+    }
+    project
+}
+
+/// CPU time the process has used on all its threads, finished ones included, from
+/// Linux's /proc/self/stat (in clock ticks of 10 ms; 0 elsewhere). On a shared machine
+/// the wall clock also counts the time other processes had the cores.
+fn cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in brackets and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Runs `step` once and prints its wall-clock and CPU time.
+fn once<T>(what: &str, step: impl FnOnce() -> T) -> T {
+    let (started, cpu_started) = (Instant::now(), cpu());
+    let result = step();
+    println!(
+        "{what}: {:?} (CPU {:?})",
+        started.elapsed(),
+        cpu().saturating_sub(cpu_started)
+    );
+    result
+}
+
+fn agree(files: &[(&str, &Project)]) -> Agreement {
+    let comparison = Comparison::new(files).expect("compare");
+    Agreement::new(&comparison)
+}
+
+fn main() {
+    let base = base(&mut Lcg(7));
+    let projects = [
+        annotator("alice", &base, 1),
+        annotator("bob", &base, 2),
+        annotator("carol", &base, 3),
+    ];
+    let two = [("alice", &projects[0]), ("bob", &projects[1])];
+    let three = [two[0], two[1], ("carol", &projects[2])];
+    if std::env::var_os("MARGINALIA_BENCH_ONCE").is_some() {
+        let comparison = once("compare three", || {
+            Comparison::new(&three).expect("compare")
+        });
+        println!("  {} disagreements", comparison.disagreement_count());
+        let tokens: usize = once("tokens of one file", || {
+            projects[0]
+                .documents
+                .iter()
+                .map(|d| marginalia::review::tokens(d.text()).len())
+                .sum()
+        });
+        println!("  {tokens} tokens");
+        let comparison = once("compare two", || Comparison::new(&two).expect("compare"));
+        once("agreement of two, compared", || Agreement::new(&comparison));
+        let agreement = once("agreement of two", || agree(&two));
+        println!(
+            "  exact F1 {:?}",
+            agreement.project.pairs[0].exact_overall().f1()
+        );
+        let agreement = once("agreement of three", || agree(&three));
+        println!("  alpha {:?}", agreement.project.alpha_macro());
+        return;
+    }
+    let mut criterion = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .configure_from_args();
+    let mut group = criterion.benchmark_group("review (100 documents x 2,000 spans per file)");
+    group.bench_function("agreement of two files", |b| {
+        b.iter(|| black_box(agree(&two)));
+    });
+    group.bench_function("comparison of three files (first frame)", |b| {
+        b.iter(|| black_box(Comparison::new(&three).expect("compare")));
+    });
+    group.bench_function("agreement of three files", |b| {
+        b.iter(|| black_box(agree(&three)));
+    });
+    group.finish();
+    criterion.final_summary();
+}

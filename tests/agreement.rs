@@ -1,0 +1,13 @@
+//! Comparing annotators and their agreement (`marginalia::review`): properties that must
+//! hold for any annotations, an independent computation of the figures in Python, and
+//! the `agree` command line. One test binary; the modules live in `tests/agreement/`.
+
+#[path = "agreement/support.rs"]
+mod support;
+
+#[path = "agreement/cli.rs"]
+mod cli;
+#[path = "agreement/properties.rs"]
+mod properties;
+#[path = "agreement/python.rs"]
+mod python;
