@@ -3,6 +3,10 @@
 //! on one in ten) and 2,000 `said_by` links.
 //!
 //! Targets (issue 2): load+validate at most 60 ms, save with fsync at most 50 ms.
+//!
+//! Also measured (issue 8, no target): adjudicating two annotators' versions of that
+//! project (the second lacks every fifth span), and loading the gold file it makes, a
+//! version-2 file with provenance on every accepted span and thousands of candidates.
 //! Run: `cargo bench --no-default-features --bench store`.
 
 use std::hint::black_box;
@@ -10,6 +14,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use marginalia::model::Project;
+use marginalia::review::adjudicate::{Input, adjudicate};
 use marginalia::store::{self, SaveMode};
 
 #[path = "../tests/store/generate.rs"]
@@ -55,5 +61,47 @@ fn store_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, store_benches);
+fn review_benches(c: &mut Criterion) {
+    let alice = generate::big_project(11, 1_000_000, 20_000, 2_000);
+    let mut bob: Project = alice.clone();
+    bob.annotator = "bob".into();
+    let schema = bob.schema.clone();
+    let doc = &mut bob.documents[0];
+    let dropped: Vec<_> = doc.spans().iter().step_by(5).map(|s| s.id).collect();
+    for id in dropped {
+        let edit = doc.remove_span_edit(id).expect("the span exists");
+        doc.apply(edit, &schema).expect("a removal applies");
+    }
+    let inputs = [
+        Input {
+            file: "alice.ron",
+            project: &alice,
+        },
+        Input {
+            file: "bob.ron",
+            project: &bob,
+        },
+    ];
+    let gold = adjudicate(&inputs, "gold").expect("adjudicates").project;
+    let bytes = store::to_ron(&gold).into_bytes();
+    eprintln!(
+        "gold: {} spans, {} candidates; file {} bytes",
+        gold.span_count(),
+        gold.candidate_counts().total(),
+        bytes.len()
+    );
+    let mut group = c.benchmark_group("review 1MB 20k spans");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
+    group.bench_function("adjudicate two annotators", |bench| {
+        bench.iter(|| adjudicate(black_box(&inputs), "gold").expect("adjudicates"))
+    });
+    group.bench_function("load+validate the gold file", |bench| {
+        bench.iter(|| store::from_bytes(black_box(&bytes), Path::new("gold.ron")).expect("loads"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, store_benches, review_benches);
 criterion_main!(benches);

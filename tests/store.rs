@@ -2,6 +2,8 @@
 //! it: one integration-test binary, so one link step; each test works in its own
 //! temporary folder. The modules live in `tests/store/`.
 
+#[path = "store/adjudicate.rs"]
+mod adjudicate;
 #[path = "store/broken.rs"]
 mod broken;
 #[path = "store/cli.rs"]

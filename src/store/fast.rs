@@ -192,12 +192,8 @@ fn document<'a>(lines: &mut Lines<'a>) -> Option<DocumentFile<'a>> {
 fn span<'a>(cursor: &mut Cursor<'a>) -> Option<SpanFile<'a>> {
     cursor.expect("(id: ")?;
     let id = cursor.number()?;
-    cursor.expect(", start: ")?;
-    let start = usize::try_from(cursor.number()?).ok()?;
-    cursor.expect(", end: ")?;
-    let end = usize::try_from(cursor.number()?).ok()?;
-    cursor.expect(", label: ")?;
-    let label = cursor.string()?.into_owned();
+    cursor.expect(", ")?;
+    let SpanKeyFile { start, end, label } = key_fields(cursor)?;
     cursor.expect(", text: ")?;
     let text = cursor.string()?;
     let note = if cursor.expect(", note: Some(").is_some() {
@@ -240,16 +236,23 @@ fn comments(cursor: &mut Cursor<'_>) -> Option<Vec<CommentFile>> {
     })
 }
 
-/// `(start: 3, end: 10, label: "quote")`.
-fn span_key(cursor: &mut Cursor<'_>) -> Option<SpanKeyFile> {
-    cursor.expect("(start: ")?;
+/// `start: 3, end: 10, label: "quote"`: the fields of spans, candidates and link ends.
+fn key_fields(cursor: &mut Cursor<'_>) -> Option<SpanKeyFile> {
+    cursor.expect("start: ")?;
     let start = usize::try_from(cursor.number()?).ok()?;
     cursor.expect(", end: ")?;
     let end = usize::try_from(cursor.number()?).ok()?;
     cursor.expect(", label: ")?;
     let label = cursor.string()?.into_owned();
-    cursor.expect(")")?;
     Some(SpanKeyFile { start, end, label })
+}
+
+/// `(start: 3, end: 10, label: "quote")`.
+fn span_key(cursor: &mut Cursor<'_>) -> Option<SpanKeyFile> {
+    cursor.expect("(")?;
+    let key = key_fields(cursor)?;
+    cursor.expect(")")?;
+    Some(key)
 }
 
 /// `(id: 3, proposal: span(start: 0, end: 8, label: "quote", text: "..."), origin:
@@ -259,12 +262,8 @@ fn candidate(cursor: &mut Cursor<'_>) -> Option<CandidateFile> {
     cursor.expect("(id: ")?;
     let id = cursor.number()?;
     cursor.expect(", proposal: ")?;
-    let proposal = if cursor.expect("span(start: ").is_some() {
-        let start = usize::try_from(cursor.number()?).ok()?;
-        cursor.expect(", end: ")?;
-        let end = usize::try_from(cursor.number()?).ok()?;
-        cursor.expect(", label: ")?;
-        let label = cursor.string()?.into_owned();
+    let proposal = if cursor.expect("span(").is_some() {
+        let SpanKeyFile { start, end, label } = key_fields(cursor)?;
         cursor.expect(", text: ")?;
         let text = cursor.string()?.into_owned();
         ProposalFile::Span {

@@ -11,7 +11,7 @@ use marginalia::store;
 use crate::common::{fixture, temp_dir};
 
 /// Runs `marginalia ARGS` in `dir`.
-fn run(dir: &Path, args: &[&str]) -> Output {
+pub fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_marginalia"))
         .args(args)
         .current_dir(dir)
@@ -19,16 +19,16 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("run the marginalia binary")
 }
 
-fn stdout(output: &Output) -> String {
+pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn stderr(output: &Output) -> String {
+pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Asserts the exit code, showing both streams when it is wrong.
-fn assert_code(output: &Output, code: i32) {
+pub fn assert_code(output: &Output, code: i32) {
     assert_eq!(
         output.status.code(),
         Some(code),

@@ -1,4 +1,4 @@
-//! `marginalia adjudicate`, run as the real binary on small files: what all annotators
+//! `marginalia adjudicate` (`marginalia::review::adjudicate`), run as the real binary on small files: what all annotators
 //! agree on is accepted with its provenance, every disagreement is an open candidate
 //! naming who proposed it, documents missing from a file are kept and reported, and the
 //! gold file is an ordinary project (it validates, exports accepted spans only). Then a
@@ -6,43 +6,17 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
-use marginalia::model::{
-    Decision, Document, Edit, Origin, Project, Proposal, Schema, SpanId, SpanKey,
-};
+use marginalia::model::{Decision, Document, Edit, Origin, Project, Proposal, SpanKey};
 use marginalia::review::adjudicate::{Input, adjudicate};
 use marginalia::store::{self, SaveMode};
 use proptest::prelude::*;
 
+use crate::cli::{assert_code, run, stderr, stdout};
+use crate::common::{add_span as add, link, temp_dir};
+
 const TALKS: &str = "\"We want peace,\" said Volodymyr Zelensky in Kyiv. Moscow replied.\n";
 const BRIEF: &str = "Doha hosts the next round, officials said.\n";
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run the marginalia binary")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn assert_code(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
-}
 
 /// Code-point range of `needle` in `text`.
 fn range(text: &str, needle: &str) -> (usize, usize) {
@@ -60,22 +34,6 @@ fn key(text: &str, needle: &str, label: &str) -> SpanKey {
     }
 }
 
-fn add(doc: &mut Document, schema: &Schema, needle: &str, label: &str) -> SpanId {
-    let (start, end) = range(doc.text(), needle);
-    let edit = doc.add_span_edit(start, end, label);
-    let Edit::AddSpan(span) = &edit else {
-        unreachable!("add_span_edit adds a span")
-    };
-    let id = span.id;
-    doc.apply(edit, schema).expect("a valid span");
-    id
-}
-
-fn link(doc: &mut Document, schema: &Schema, from: SpanId, to: SpanId) {
-    let edit = doc.add_link_edit(from, to, "said_by");
-    doc.apply(edit, schema).expect("a valid link");
-}
-
 /// Alice and Bob on the same article (their ids differ), Bob also on a brief that Alice
 /// does not have, and Bob's schema names the claim label differently.
 fn alice_and_bob() -> (Project, Project) {
@@ -85,7 +43,7 @@ fn alice_and_bob() -> (Project, Project) {
     let quote = add(&mut doc, &schema, "\"We want peace,\"", "quote");
     let actor = add(&mut doc, &schema, "Volodymyr Zelensky", "actor");
     let kyiv = add(&mut doc, &schema, "Kyiv", "location");
-    link(&mut doc, &schema, quote, actor);
+    link(&mut doc, &schema, quote, actor, "said_by");
     let note = doc
         .set_note_edit(kyiv, Some("The capital.".into()))
         .expect("a span");
@@ -100,7 +58,7 @@ fn alice_and_bob() -> (Project, Project) {
     let actor = add(&mut doc, &schema, "Zelensky", "actor");
     add(&mut doc, &schema, "Moscow", "actor");
     let quote = add(&mut doc, &schema, "\"We want peace,\"", "quote");
-    link(&mut doc, &schema, quote, actor);
+    link(&mut doc, &schema, quote, actor, "said_by");
     bob.documents.push(doc);
     let mut brief = Document::new("brief", "Brief", BRIEF);
     add(&mut brief, &schema, "Doha", "location");
@@ -113,7 +71,7 @@ fn save(dir: &Path, name: &str, project: &Project) {
 }
 
 fn with_inputs() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = temp_dir();
     let (alice, bob) = alice_and_bob();
     save(dir.path(), "alice.ron", &alice);
     save(dir.path(), "bob.ron", &bob);
@@ -249,7 +207,7 @@ fn agreement_is_accepted_and_disagreements_become_candidates() {
 
 #[test]
 fn a_link_all_agree_on_between_accepted_spans_is_accepted() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = temp_dir();
     let (alice, _) = alice_and_bob();
     let mut carol = alice.clone();
     carol.annotator = "carol".into();
@@ -374,7 +332,7 @@ fn usage_errors_exit_2_and_write_nothing() {
 
 #[test]
 fn files_with_nothing_in_common_exit_1() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = temp_dir();
     let (alice, mut bob) = alice_and_bob();
     bob.documents.remove(0);
     save(dir.path(), "alice.ron", &alice);
