@@ -104,12 +104,8 @@ fn annotator(name: &str, base: &[(String, Vec<(usize, usize, usize)>)], seed: u6
         let spans: Vec<Span> = mine
             .iter()
             .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: SpanId(i as u64 + 1),
-                start,
-                end,
-                label: LABELS[label].to_owned(),
-                note: None,
+            .map(|(i, &(start, end, label))| {
+                Span::new(SpanId(i as u64 + 1), start, end, LABELS[label])
             })
             .collect();
         let mut links = Vec::new();

@@ -107,13 +107,7 @@ pub fn document(
     let spans: Vec<Span> = spans
         .iter()
         .enumerate()
-        .map(|(i, &(start, end, label))| Span {
-            id: SpanId(i as u64 + 1),
-            start,
-            end,
-            label: LABELS[label].to_owned(),
-            note: None,
-        })
+        .map(|(i, &(start, end, label))| Span::new(SpanId(i as u64 + 1), start, end, LABELS[label]))
         .collect();
     let mut links = Vec::new();
     let mut next_actor = None;
