@@ -100,6 +100,8 @@ impl Rig {
             font_size: self.font_size,
             lanes: None,
             focused_candidate: None,
+            show_links: true,
+            show_tags: true,
         };
         let view = &mut self.view;
         let start = Instant::now();
@@ -199,6 +201,8 @@ impl Rig {
                     font_size,
                     lanes: None,
                     focused_candidate: None,
+                    show_links: true,
+                    show_tags: true,
                 };
                 // The view's own wrap width (see `ArticleView::show`).
                 let wrap_width = (font_size * 38.0)

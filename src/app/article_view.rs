@@ -10,11 +10,13 @@
 //! Pointer input is taken once for the whole view and hit-tested against the one
 //! paragraph under the pointer, never against the whole text.
 
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use egui::text::{CCursor, CharIndex, Galley, LayoutJob, TextFormat};
 use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2};
 
+use super::article_links::{End, LinkFrame, Offscreen, draw_links};
 use super::workspace::Selection;
 use crate::model::{CandidateId, Document, Proposal, Schema, SpanId, words};
 
@@ -56,6 +58,10 @@ pub struct ViewInput<'a> {
     pub lanes: Option<&'a Lanes>,
     /// The candidate in focus, drawn stronger than the other open ones.
     pub focused_candidate: Option<CandidateId>,
+    /// Draw links (quote → speaker) over the text.
+    pub show_links: bool,
+    /// Draw a small label tag at the start of every span.
+    pub show_tags: bool,
 }
 
 /// Thin lanes under every line of text, one per annotator in a review, with a bar for
@@ -145,6 +151,8 @@ pub struct ArticleView {
     /// Indices into `doc.candidates()` of the open candidates touching each paragraph
     /// (a link candidate at both of its ends).
     paragraph_candidates: Vec<Vec<u32>>,
+    /// Indices into `doc.links()` of the links touching each span.
+    links_by_span: HashMap<SpanId, Vec<u32>>,
     /// Whether the current drag is Alt-drag (exact characters).
     drag_exact: bool,
     /// A code point to scroll into view on the next frame.
@@ -298,6 +306,12 @@ impl ArticleView {
             self.lanes[i] = lane;
             active.push((span.end, lane));
         }
+        self.links_by_span.clear();
+        for (i, link) in doc.links().iter().enumerate() {
+            for end in [link.from, link.to] {
+                self.links_by_span.entry(end).or_default().push(i as u32);
+            }
+        }
         self.paragraph_candidates = vec![Vec::new(); self.paragraphs.len()];
         for (i, candidate) in doc.candidates().iter().enumerate() {
             if !candidate.is_pending() {
@@ -450,6 +464,7 @@ impl ArticleView {
                     last += 1;
                 }
                 let visible = first..last.min(self.paragraphs.len());
+                let visible_range = visible.clone();
                 // Lay out what is visible first: exact heights move later paragraphs.
                 for index in visible.clone() {
                     self.galley(ui, doc, index, font_size, wrap_width);
@@ -490,6 +505,8 @@ impl ArticleView {
                 let mut hovered_span: Option<usize> = None;
                 let mut hovered_bar: Option<usize> = None;
                 let mut hovered_candidate: Option<CandidateId> = None;
+                // First visible row of each span on screen: where its links attach.
+                let mut ends: BTreeMap<SpanId, End> = BTreeMap::new();
                 let pointer = response.hover_pos();
                 // Looked up once, not once a paragraph: `Document::span` is a linear search.
                 let selected_span = input.selected_span.and_then(|id| doc.span(id));
@@ -510,6 +527,20 @@ impl ArticleView {
                                 2.0,
                                 color.gamma_multiply(0.22),
                             );
+                            if !ends.contains_key(&span.id) {
+                                let glyphs = text_rect(rect, font_size);
+                                let gap_y = glyphs.bottom() + 2.5 + MAX_LANES as f32 * LANE_STEP;
+                                ends.insert(
+                                    span.id,
+                                    End {
+                                        rect: glyphs,
+                                        gap_y,
+                                    },
+                                );
+                                if input.show_tags && p.char_start <= span.start {
+                                    label_tag(&painter, input.schema, &span.label, rect, color);
+                                }
+                            }
                             let y =
                                 text_rect(rect, font_size).bottom() + 1.5 + lane as f32 * LANE_STEP;
                             painter.line_segment(
@@ -605,6 +636,55 @@ impl ArticleView {
                         }
                     }
                     painter.galley(origin, galley, text_color);
+                }
+                if input.show_links {
+                    let emphasised: Vec<SpanId> = hovered_span
+                        .map(|i| doc.spans()[i].id)
+                        .into_iter()
+                        .chain(input.selected_span)
+                        .collect();
+                    let mut links: Vec<u32> = ends
+                        .keys()
+                        .filter_map(|id| self.links_by_span.get(id))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    links.sort_unstable();
+                    links.dedup();
+                    let paragraphs = &self.paragraphs;
+                    let first_visible = visible_range.start;
+                    let offscreen = |id: SpanId| {
+                        let span = doc.span(id)?;
+                        let index = paragraphs
+                            .partition_point(|p| p.char_end < span.start)
+                            .min(paragraphs.len().saturating_sub(1));
+                        let side = if index < first_visible {
+                            Offscreen::Above
+                        } else {
+                            Offscreen::Below
+                        };
+                        Some((side, span.start))
+                    };
+                    let color = |link: &crate::model::Link| {
+                        doc.span(link.to)
+                            .map_or(text_color, |s| label_color(input.schema, &s.label))
+                    };
+                    let frame = LinkFrame {
+                        doc,
+                        ends: &ends,
+                        viewport: ui.clip_rect(),
+                        text_left: left,
+                        emphasised: &emphasised,
+                        color: &color,
+                        offscreen: &offscreen,
+                    };
+                    let markers = draw_links(&painter, &frame, &links);
+                    if response.clicked()
+                        && let Some(pointer) = response.interact_pointer_pos()
+                        && let Some(marker) = markers.iter().find(|m| m.rect.contains(pointer))
+                    {
+                        self.scroll_to = Some(marker.offset);
+                    }
                 }
 
                 self.handle_input(
@@ -834,6 +914,16 @@ fn range_rects(galley: &Galley, origin: Pos2, p: Paragraph, start: usize, end: u
         }
     }
     rects
+}
+
+/// A small tag with the label's name at the top-left of a span's first row, so nested
+/// spans can be told apart without hovering.
+fn label_tag(painter: &egui::Painter, schema: &Schema, key: &str, row: Rect, color: Color32) {
+    let name = schema.label(key).map_or(key, |l| l.name.as_str());
+    let short: String = name.chars().take(3).collect();
+    let galley = painter.layout_no_wrap(short.to_uppercase(), FontId::proportional(7.5), color);
+    let at = pos2(row.left(), row.top() - 1.0);
+    painter.galley(at, galley, color);
 }
 
 /// A rectangle outlined with dashes: how candidates are drawn.

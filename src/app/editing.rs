@@ -35,6 +35,8 @@ impl MarginaliaApp {
             font_size: self.prefs.font_size,
             lanes: None,
             focused_candidate: self.ws.focused_candidate,
+            show_links: self.prefs.show_links,
+            show_tags: self.prefs.show_tags,
         };
         let actions = self.view.show(ui, &input);
         for action in actions {

@@ -13,6 +13,7 @@
 //! - `export`: dataset export and import;
 //! - `search`: the search bar and "Label all matches".
 
+mod article_links;
 mod article_view;
 mod background;
 mod candidates;

@@ -79,6 +79,9 @@ fn recent_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
 
 fn theme_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     ui.separator();
+    ui.checkbox(&mut app.prefs.show_links, "Show links (who said what)");
+    ui.checkbox(&mut app.prefs.show_tags, "Show label tags");
+    ui.separator();
     let before = app.prefs.theme;
     ui.radio_value(
         &mut app.prefs.theme,

@@ -30,6 +30,10 @@ pub struct Prefs {
     pub font_size: f32,
     /// Recently opened or saved projects, newest first.
     pub recent: Vec<PathBuf>,
+    /// Links (quote → speaker) drawn over the article.
+    pub show_links: bool,
+    /// A small label tag at the start of every span.
+    pub show_tags: bool,
 }
 
 impl Default for Prefs {
@@ -38,6 +42,8 @@ impl Default for Prefs {
             theme: ThemeChoice::System,
             font_size: 17.0,
             recent: Vec::new(),
+            show_links: true,
+            show_tags: true,
         }
     }
 }

@@ -181,6 +181,8 @@ fn comparison_ui(session: &mut ReviewSession, ui: &mut Ui, font_size: f32) {
         font_size,
         lanes: Some(&lanes),
         focused_candidate: None,
+        show_links: false,
+        show_tags: false,
     };
     for action in session.view.show(ui, &input) {
         if let ViewAction::BarClicked(span) = action {
