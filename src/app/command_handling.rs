@@ -152,6 +152,7 @@ impl MarginaliaApp {
                     self.focus_note = true;
                 }
             }
+            NextUnattributed => self.step_unattributed(),
             NextSpan | PreviousSpan => {
                 self.ws.step_span(command == NextSpan);
                 self.scroll_to_selected_span();

@@ -27,6 +27,7 @@ pub enum Command {
     EditNote,
     NextSpan,
     PreviousSpan,
+    NextUnattributed,
     GrowStart,
     ShrinkStart,
     GrowEnd,
@@ -110,7 +111,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 38] = [
+    pub const ALL: [Command; 39] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
@@ -129,6 +130,7 @@ impl Command {
         Command::EditNote,
         Command::NextSpan,
         Command::PreviousSpan,
+        Command::NextUnattributed,
         Command::GrowStart,
         Command::ShrinkStart,
         Command::GrowEnd,
@@ -171,6 +173,7 @@ impl Command {
             Command::EditNote => "Edit note",
             Command::NextSpan => "Next span",
             Command::PreviousSpan => "Previous span",
+            Command::NextUnattributed => "Next quote or claim without a speaker",
             Command::GrowStart => "Grow span at start",
             Command::ShrinkStart => "Shrink span at start",
             Command::GrowEnd => "Grow span at end",
@@ -202,9 +205,8 @@ impl Command {
             NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | Export
             | Review | Quit => Menu::File,
             Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
-            | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings => {
-                Menu::Edit
-            }
+            | PreviousSpan | NextUnattributed | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd
+            | ProjectSettings => Menu::Edit,
             ZoomIn | ZoomOut | ZoomReset => Menu::View,
             PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
             | MarkDone => Menu::Document,
@@ -236,6 +238,7 @@ impl Command {
             EditNote => vec![key(NONE, Key::N)],
             NextSpan => vec![key(NONE, Key::Tab)],
             PreviousSpan => vec![key(Modifiers::SHIFT, Key::Tab)],
+            NextUnattributed => vec![key(NONE, Key::U)],
             GrowStart => vec![key(ALT, Key::ArrowLeft)],
             ShrinkStart => vec![key(ALT_SHIFT, Key::ArrowRight)],
             GrowEnd => vec![key(ALT, Key::ArrowRight)],

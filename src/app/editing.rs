@@ -161,3 +161,56 @@ impl MarginaliaApp {
         }
     }
 }
+
+impl MarginaliaApp {
+    /// Who said what in the current document; computed once per revision, so the span
+    /// list and the status bar can show it every frame.
+    pub fn attribution(&mut self) -> Option<std::sync::Arc<crate::model::Attribution>> {
+        let doc = self.ws.document()?;
+        let fresh = matches!(&self.attribution_cache,
+            Some((id, revision, _)) if *id == doc.id && *revision == doc.revision());
+        if !fresh {
+            let attribution = doc.attribution(&self.ws.project.schema);
+            self.attribution_cache = Some((
+                doc.id.clone(),
+                doc.revision(),
+                std::sync::Arc::new(attribution),
+            ));
+        }
+        self.attribution_cache.as_ref().map(|(_, _, a)| a.clone())
+    }
+
+    /// Selects the next quote or claim without a speaker, after the selected span in
+    /// reading order (around at the end), and scrolls to it.
+    pub(super) fn step_unattributed(&mut self) {
+        let Some(attribution) = self.attribution() else {
+            return;
+        };
+        let Some(doc) = self.ws.document() else {
+            return;
+        };
+        let here = self
+            .ws
+            .selected_span
+            .and_then(|id| doc.span(id))
+            .map(|s| (s.start, s.end, s.label.clone(), s.id));
+        let key = |id: &crate::model::SpanId| {
+            doc.span(*id)
+                .map(|s| (s.start, s.end, s.label.clone(), s.id))
+        };
+        let next = attribution
+            .unattributed
+            .iter()
+            .find(|id| here.is_none() || key(id) > here)
+            .or(attribution.unattributed.first())
+            .copied();
+        match next {
+            Some(id) => {
+                self.ws.selected_span = Some(id);
+                self.ws.selection = None;
+                self.scroll_to_selected_span();
+            }
+            None => self.status_message = Some("Every quote and claim has a speaker.".into()),
+        }
+    }
+}

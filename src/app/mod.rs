@@ -129,6 +129,8 @@ pub struct MarginaliaApp {
     focus_note: bool,
     /// The comment being written in the side panel.
     pub comment_draft: String,
+    /// Who said what in the current document, for the revision it was computed for.
+    attribution_cache: Option<(String, u64, std::sync::Arc<crate::model::Attribution>)>,
     /// Writes a recovery copy while there are unsaved changes.
     recovery: recovery::Recovery,
     /// A recovery copy from an earlier run is being offered and the user has not said
@@ -199,6 +201,7 @@ impl MarginaliaApp {
             queued_take: None,
             focus_note: false,
             comment_draft: String::new(),
+            attribution_cache: None,
             recovery,
             recovery_unanswered,
             after_recovery_prompt: None,

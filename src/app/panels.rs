@@ -97,6 +97,11 @@ fn theme_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
 
 /// The status bar: document, selection, counts, progress and saved state.
 pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
+    let attribution = if app.in_review() {
+        None
+    } else {
+        app.attribution()
+    };
     egui::Panel::bottom("status-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             let ws = &app.ws;
@@ -125,6 +130,18 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     doc.links().len()
                 ));
                 ui.separator();
+                if let Some(missing) = attribution.as_ref().map(|a| a.unattributed.len())
+                    && missing > 0
+                {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!("{missing} without speaker (U)"),
+                    )
+                    .on_hover_text(
+                        "Quotes and claims with no said_by link: U selects the next one",
+                    );
+                    ui.separator();
+                }
                 let open = ws.project.open_candidate_count();
                 if open > 0 {
                     ui.label(format!("{open} open candidate(s)"));
@@ -424,8 +441,13 @@ fn links_ui(app: &mut MarginaliaApp, ui: &mut Ui, id: SpanId) {
 
 fn span_list_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     ui.heading("Spans");
+    let attribution = app.attribution().unwrap_or_default();
     let Some(doc) = app.ws.document() else { return };
     let schema = &app.ws.project.schema;
+    let can_speak: Vec<String> = schema
+        .link_type(crate::model::SAID_BY)
+        .map(|t| t.from.clone())
+        .unwrap_or_default();
     let filter_name = app
         .span_filter
         .as_deref()
@@ -463,6 +485,19 @@ fn span_list_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                         .clicked()
                     {
                         jump = Some(span.id);
+                    }
+                    // Who said it, beside every quote and claim; marked when nobody.
+                    if let Some(speaker) = attribution
+                        .speakers
+                        .get(&span.id)
+                        .and_then(|id| doc.span(*id))
+                    {
+                        ui.label(
+                            RichText::new(format!("— {}", shorten(doc.span_text(speaker), 20)))
+                                .weak(),
+                        );
+                    } else if can_speak.contains(&span.label) {
+                        ui.colored_label(ui.visuals().warn_fg_color, "no speaker");
                     }
                 });
             }

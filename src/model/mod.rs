@@ -1,6 +1,7 @@
 //! The domain model: documents, labels, spans, links, edits and their undo history.
 //! Plain data and rules; no egui, no file IO.
 
+mod attribution;
 mod candidate;
 mod document;
 mod edit;
@@ -10,6 +11,7 @@ mod schema;
 mod text;
 pub mod words;
 
+pub use attribution::{Attribution, SAID_BY};
 pub use candidate::{
     Candidate, CandidateCounts, CandidateId, Comment, CommentTarget, Decision, Origin, Proposal,
     SpanKey,
