@@ -10,12 +10,12 @@
 //! they wrote is lost. The result is an ordinary project (format version 2 when it holds
 //! review data) that the reviewer finishes by deciding the candidates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::model::{
-    Candidate, Comment, Document, Edit, EditError, Label, LinkType, Origin, Project, Proposal,
-    Schema, SpanId, SpanKey, Status, unique_id,
+    Candidate, CandidateId, Comment, Document, Label, Link, LinkId, LinkType, Origin, Project,
+    Proposal, Schema, Span, SpanId, SpanKey, Status, unique_id,
 };
 
 /// One annotator's project, as adjudication reads it.
@@ -33,16 +33,6 @@ pub enum AdjudicateError {
     /// Adjudication compares: it needs two files or more.
     #[error("adjudication needs at least two annotators' files (got {0})")]
     TooFewFiles(usize),
-    /// The gold document refused an annotation taken from the inputs. Valid inputs
-    /// cannot cause it; it is reported rather than dropped.
-    #[error("document `{document}`: {error}")]
-    Edit {
-        /// The gold document's id.
-        document: String,
-        /// What the model refused.
-        #[source]
-        error: EditError,
-    },
 }
 
 /// The gold project and what adjudication did.
@@ -240,11 +230,11 @@ pub fn adjudicate(inputs: &[Input<'_>], annotator: &str) -> Result<Adjudication,
         let first = group.iter().flatten().next().copied();
         let Some(first) = first else { continue };
         let id = unique_id(&first.id, |id| gold.document(id).is_some());
-        let mut doc = Document::new(id, first.title.clone(), first.text());
-        doc.source = first.source.clone();
+        let mut source = Document::new(id, first.title.clone(), first.text());
+        source.source = first.source.clone();
         let mut doc_report = DocumentReport {
-            id: doc.id.clone(),
-            title: doc.title.clone(),
+            id: source.id.clone(),
+            title: source.title.clone(),
             ..DocumentReport::default()
         };
         for (i, slot) in group.iter().enumerate() {
@@ -253,12 +243,7 @@ pub fn adjudicate(inputs: &[Input<'_>], annotator: &str) -> Result<Adjudication,
                 None => doc_report.missing.push(i),
             }
         }
-        adjudicate_document(&mut doc, &group, &names, &gold.schema, &mut doc_report).map_err(
-            |error| AdjudicateError::Edit {
-                document: doc.id.clone(),
-                error,
-            },
-        )?;
+        let mut doc = adjudicate_document(source, &group, &names, &mut doc_report);
         doc.status = if doc.spans().is_empty() && doc.candidates().is_empty() {
             Status::Todo
         } else {
@@ -453,14 +438,13 @@ fn group_documents<'a>(inputs: &[Input<'a>]) -> Vec<Vec<Option<&'a Document>>> {
 /// A link by its ends' keys and its type.
 type LinkKey = (SpanKey, SpanKey, String);
 
-/// Fills the gold document from the annotators' versions of it.
+/// Fills the gold document (new, without annotations) from the annotators' versions.
 fn adjudicate_document(
-    gold: &mut Document,
+    gold: Document,
     versions: &[Option<&Document>],
     names: &[String],
-    schema: &Schema,
     report: &mut DocumentReport,
-) -> Result<(), EditError> {
+) -> Document {
     // Who had each span and link; their notes on the spans.
     let mut spans: BTreeMap<SpanKey, (Vec<usize>, Vec<Comment>)> = BTreeMap::new();
     let mut links: BTreeMap<LinkKey, Vec<usize>> = BTreeMap::new();
@@ -477,8 +461,10 @@ fn adjudicate_document(
             }
             comments.extend(span.comments.iter().cloned());
         }
+        // Links name their ends by id; the keys are looked up once per document.
+        let keys: HashMap<SpanId, &Span> = doc.spans().iter().map(|s| (s.id, s)).collect();
         for link in doc.links() {
-            let (Some(from), Some(to)) = (doc.span(link.from), doc.span(link.to)) else {
+            let (Some(from), Some(to)) = (keys.get(&link.from), keys.get(&link.to)) else {
                 continue;
             };
             links
@@ -492,31 +478,37 @@ fn adjudicate_document(
     let origin =
         |who: &[usize]| Origin::Annotators(who.iter().map(|&i| names[i].clone()).collect());
 
+    // The parts are built directly, ids counted from 1 in reading order: every part
+    // comes from a validated input, under a schema that has all their labels and allows
+    // all their links, so the gold document is valid by construction (a property test
+    // loads it through the validating reader). Edits one by one would make this
+    // quadratic for a long article.
+    let mut gold_spans: Vec<Span> = Vec::new();
     let mut accepted: BTreeMap<&SpanKey, SpanId> = BTreeMap::new();
     let mut candidates: Vec<(Proposal, Origin, Vec<Comment>)> = Vec::new();
     for (key, (who, comments)) in &spans {
         if agreed(who) {
-            let Edit::AddSpan(mut span) = gold.add_span_edit(key.start, key.end, &key.label) else {
-                return Err(EditError::Stale("add_span_edit makes an AddSpan"));
-            };
-            span.annotators = who.iter().map(|&i| names[i].clone()).collect();
-            span.comments = comments.clone();
-            accepted.insert(key, span.id);
-            gold.apply(Edit::AddSpan(span), schema)?;
-            report.accepted_spans += 1;
+            let id = SpanId(gold_spans.len() as u64 + 1);
+            gold_spans.push(Span {
+                annotators: who.iter().map(|&i| names[i].clone()).collect(),
+                comments: comments.clone(),
+                ..Span::new(id, key.start, key.end, key.label.clone())
+            });
+            accepted.insert(key, id);
         } else {
             candidates.push((Proposal::Span(key.clone()), origin(who), comments.clone()));
             report.span_candidates += 1;
         }
     }
+    let mut gold_links: Vec<Link> = Vec::new();
     for ((from, to, link_type), who) in &links {
-        let ends = accepted.get(from).zip(accepted.get(to));
-        match ends {
-            Some((&from_id, &to_id)) if agreed(who) => {
-                let edit = gold.add_link_edit(from_id, to_id, link_type);
-                gold.apply(edit, schema)?;
-                report.accepted_links += 1;
-            }
+        match accepted.get(from).zip(accepted.get(to)) {
+            Some((&from_id, &to_id)) if agreed(who) => gold_links.push(Link {
+                id: LinkId(gold_links.len() as u64 + 1),
+                from: from_id,
+                to: to_id,
+                link_type: link_type.clone(),
+            }),
             _ => {
                 let proposal = Proposal::Link {
                     from: from.clone(),
@@ -528,30 +520,27 @@ fn adjudicate_document(
             }
         }
     }
+    report.accepted_spans = gold_spans.len();
+    report.accepted_links = gold_links.len();
     // Ids in reading order, so that a file's candidates read like its text.
     candidates.sort_by(|a, b| {
         let key = |(proposal, _, _): &(Proposal, Origin, Vec<Comment>)| {
             let (start, end) = proposal.range();
-            (
-                start,
-                end,
-                matches!(proposal, Proposal::Link { .. }),
-                proposal.clone(),
-            )
+            (start, end, matches!(proposal, Proposal::Link { .. }))
         };
-        key(a).cmp(&key(b))
+        key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0))
     });
-    for (proposal, origin, comments) in candidates {
-        let Edit::AddCandidate(candidate) = gold.add_candidate_edit(proposal, origin) else {
-            return Err(EditError::Stale("add_candidate_edit makes an AddCandidate"));
-        };
-        gold.apply(
-            Edit::AddCandidate(Candidate {
-                comments,
-                ..candidate
-            }),
-            schema,
-        )?;
-    }
-    Ok(())
+    let gold_candidates: Vec<Candidate> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(n, (proposal, origin, comments))| Candidate {
+            comments,
+            ..Candidate::new(CandidateId(n as u64 + 1), proposal, origin)
+        })
+        .collect();
+    let next = |count: usize| count as u64 + 1;
+    let (next_span, next_link) = (next(gold_spans.len()), next(gold_links.len()));
+    let next_candidate = next(gold_candidates.len());
+    gold.from_validated_parts(gold_spans, gold_links, next_span, next_link)
+        .with_validated_candidates(gold_candidates, next_candidate)
 }

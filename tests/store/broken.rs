@@ -527,3 +527,40 @@ fn duplicate_candidate_ids_and_proposals() {
         }
     }
 }
+
+#[test]
+fn unknown_fields_in_review_data_are_refused() {
+    let valid = std::fs::read_to_string(fixture("valid/small-v2.ron")).expect("fixture");
+    for (old, new, field) in [
+        (
+            "text: \"Volodymyr\")",
+            "text: \"Volodymyr\", colour: 1)",
+            "`colour`",
+        ),
+        (
+            "(author: \"gold\", text: \"A place",
+            "(author: \"gold\", when: 1, text: \"A place",
+            "`when`",
+        ),
+        (
+            "label: \"quote\"), to:",
+            "label: \"quote\", id: 1), to:",
+            "`id`",
+        ),
+        (
+            "decision: pending),\n                (id: 2",
+            "decision: pending, by: 1),\n                (id: 2",
+            "`by`",
+        ),
+    ] {
+        assert_eq!(valid.matches(old).count(), 1, "{old}");
+        let text = valid.replacen(old, new, 1);
+        match store::from_str(&text, Path::new("x.ron")) {
+            Err(LoadError::Syntax { line, message, .. }) => {
+                assert!(message.contains(field), "{message}");
+                assert!((41..=43).contains(&line), "line {line}");
+            }
+            other => panic!("expected a syntax error for {field}, got {other:?}"),
+        }
+    }
+}
