@@ -12,131 +12,46 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use marginalia::model::{Document, Link, LinkId, Project, Span, SpanId};
+use marginalia::model::Project;
 use marginalia::review::{Agreement, Comparison};
+
+// The generator the agreement tests use: the same kind of annotators, larger.
+#[path = "../tests/agreement/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+use support::{Rng, base_spans, document, project, text, vary};
 
 const DOCUMENTS: usize = 100;
 const SPANS: usize = 2_000;
-const LABELS: [&str; 4] = ["claim", "quote", "location", "actor"];
+/// About 70,000 characters per document.
+const WORDS: usize = 10_000;
 
-/// A small deterministic generator (no dependency, same projects every run).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, below: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) as usize) % below.max(1)
-    }
-}
-
-const WORDS: [&str; 16] = [
-    "President",
-    "Zelensky",
-    "said",
-    "talks",
-    "in",
-    "Kyiv",
-    "were",
-    "reasonably",
-    "good,",
-    "Café",
-    "北京",
-    "negotiators",
-    "👩‍👩‍👧",
-    "and",
-    "Moscow",
-    "élan",
-];
-
-/// The texts and the spans every annotator starts from: `(start, end, label)`.
-fn base(rng: &mut Lcg) -> Vec<(String, Vec<(usize, usize, usize)>)> {
-    (0..DOCUMENTS)
-        .map(|_| {
-            let (mut text, mut chars) = (String::new(), 0);
-            while chars < SPANS * 35 {
-                for _ in 0..12 {
-                    let word = WORDS[rng.next(WORDS.len())];
-                    text.push_str(word);
-                    text.push(' ');
-                    chars += word.chars().count() + 1;
-                }
-                let end = if rng.next(4) == 0 { ".\r\n" } else { ". " };
-                text.push_str(end);
-                chars += end.chars().count();
-            }
-            let len = text.chars().count();
-            let step = len / SPANS;
-            let spans = (0..SPANS)
-                .map(|i| {
-                    let start = i * step + rng.next(step / 2);
-                    (start, (start + 3 + rng.next(40)).min(len), i % 4)
+/// Annotators over the same 100 texts, each keeping 80 % of 2,100 base spans as they
+/// are and changing the rest (missing one in twenty: about 2,000 spans per document),
+/// with `said_by` links from every third quote or claim.
+fn annotators(names: &[&str]) -> Vec<Project> {
+    let mut rng = Rng(7);
+    let texts: Vec<String> = (0..DOCUMENTS).map(|_| text(&mut rng, WORDS)).collect();
+    let bases: Vec<_> = texts
+        .iter()
+        .map(|t| base_spans(&mut rng, t.chars().count(), SPANS + SPANS / 20))
+        .collect();
+    names
+        .iter()
+        .map(|name| {
+            let docs = texts
+                .iter()
+                .zip(&bases)
+                .enumerate()
+                .map(|(d, (t, base))| {
+                    let spans = vary(&mut rng, base, t.chars().count(), 80);
+                    document(&format!("doc-{d:03}"), t, &spans, 3)
                 })
                 .collect();
-            (text, spans)
+            project(name, docs)
         })
         .collect()
-}
-
-/// One annotator's version of the base: most spans kept, some missed, relabelled,
-/// moved, or added; quotes linked to the next actor.
-fn annotator(name: &str, base: &[(String, Vec<(usize, usize, usize)>)], seed: u64) -> Project {
-    let mut rng = Lcg(seed);
-    let mut project = Project::new("bench", name);
-    for (n, (text, spans)) in base.iter().enumerate() {
-        let len = text.chars().count();
-        let mut mine: Vec<(usize, usize, usize)> = Vec::with_capacity(SPANS);
-        for &(start, end, label) in spans {
-            match rng.next(100) {
-                0..=79 => mine.push((start, end, label)),
-                80..=84 => mine.push((start, end, (label + 1) % 4)),
-                85..=94 => mine.push((start, (end + 1 + rng.next(5)).min(len), label)),
-                _ => {
-                    let start = rng.next(len - 10);
-                    mine.push((start, start + 2 + rng.next(8), rng.next(4)));
-                }
-            }
-        }
-        mine.sort_unstable();
-        mine.dedup();
-        let spans: Vec<Span> = mine
-            .iter()
-            .enumerate()
-            .map(|(i, &(start, end, label))| Span {
-                id: SpanId(i as u64 + 1),
-                start,
-                end,
-                label: LABELS[label].to_owned(),
-                note: None,
-            })
-            .collect();
-        let mut links = Vec::new();
-        let mut last_actor = None;
-        for span in spans.iter().rev() {
-            match span.label.as_str() {
-                "actor" => last_actor = Some(span.id),
-                "quote" => {
-                    if let Some(actor) = last_actor.filter(|_| rng.next(3) == 0) {
-                        links.push(Link {
-                            id: LinkId(links.len() as u64 + 1),
-                            from: span.id,
-                            to: actor,
-                            link_type: "said_by".to_owned(),
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
-        let (next_span, next_link) = (spans.len() as u64 + 1, links.len() as u64 + 1);
-        project.documents.push(
-            Document::new(format!("doc-{n:03}"), format!("Document {n}"), text.clone())
-                .from_validated_parts(spans, links, next_span, next_link),
-        );
-    }
-    project
 }
 
 /// CPU time the process has used on all its threads, finished ones included, from
@@ -173,12 +88,9 @@ fn agree(files: &[(&str, &Project)]) -> Agreement {
 }
 
 fn main() {
-    let base = base(&mut Lcg(7));
-    let projects = [
-        annotator("alice", &base, 1),
-        annotator("bob", &base, 2),
-        annotator("carol", &base, 3),
-    ];
+    let projects = annotators(&["alice", "bob", "carol"]);
+    let spans: usize = projects.iter().map(Project::span_count).sum();
+    println!("{spans} spans in three files of {DOCUMENTS} documents");
     let two = [("alice", &projects[0]), ("bob", &projects[1])];
     let three = [two[0], two[1], ("carol", &projects[2])];
     if std::env::var_os("MARGINALIA_BENCH_ONCE").is_some() {
