@@ -15,9 +15,19 @@ use criterion::Criterion;
 use marginalia::model::Project;
 use marginalia::review::{Agreement, Comparison};
 
-#[path = "support/review_data.rs"]
-mod review_data;
-use review_data::{Lcg, annotator, base};
+// The generator the agreement tests use: the same kind of annotators, larger.
+#[path = "../tests/agreement/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+const DOCUMENTS: usize = 100;
+const SPANS: usize = 2_000;
+/// About 70,000 characters per document.
+const WORDS: usize = 10_000;
+
+fn annotators(names: &[&str]) -> Vec<Project> {
+    support::large_review(names, DOCUMENTS, SPANS, WORDS)
+}
 
 /// CPU time the process has used on all its threads, finished ones included, from
 /// Linux's /proc/self/stat (in clock ticks of 10 ms; 0 elsewhere). On a shared machine
@@ -53,12 +63,9 @@ fn agree(files: &[(&str, &Project)]) -> Agreement {
 }
 
 fn main() {
-    let base = base(&mut Lcg(7));
-    let projects = [
-        annotator("alice", &base, 1),
-        annotator("bob", &base, 2),
-        annotator("carol", &base, 3),
-    ];
+    let projects = annotators(&["alice", "bob", "carol"]);
+    let spans: usize = projects.iter().map(Project::span_count).sum();
+    println!("{spans} spans in three files of {DOCUMENTS} documents");
     let two = [("alice", &projects[0]), ("bob", &projects[1])];
     let three = [two[0], two[1], ("carol", &projects[2])];
     if std::env::var_os("MARGINALIA_BENCH_ONCE").is_some() {

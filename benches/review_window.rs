@@ -13,9 +13,10 @@ use criterion::Criterion;
 use egui::{Event, Key, Modifiers, Pos2, RawInput, Rect, vec2};
 use marginalia::app::{MarginaliaApp, Prefs, Recovery, ReviewData, ReviewSession};
 
-#[path = "support/review_data.rs"]
-mod review_data;
-use review_data::{Lcg, annotator, base};
+// The generator the agreement tests and the review benchmark use.
+#[path = "../tests/agreement/support.rs"]
+#[allow(dead_code)]
+mod support;
 
 const DT: f32 = 1.0 / 60.0;
 
@@ -74,12 +75,7 @@ fn f8() -> Vec<Event> {
 }
 
 fn main() {
-    let base = base(&mut Lcg(7));
-    let projects = vec![
-        annotator("alice", &base, 1),
-        annotator("bob", &base, 2),
-        annotator("carol", &base, 3),
-    ];
+    let projects = support::large_review(&["alice", "bob", "carol"], 100, 2_000, 10_000);
     let paths: Vec<PathBuf> = ["alice.ron", "bob.ron", "carol.ron"]
         .iter()
         .map(PathBuf::from)

@@ -433,6 +433,17 @@ fn pair_figures(
     confusion(&mut pair.confusion, document, a, b);
 }
 
+/// A pair the relaxed matching may take, in the order it considers them: the overlap
+/// (largest first), the pair's earlier and later range, then the spans' indices in `a`
+/// and `b`.
+type RelaxedPair = (
+    std::cmp::Reverse<usize>,
+    (usize, usize),
+    (usize, usize),
+    u32,
+    u32,
+);
+
 /// How many one-to-one pairs of overlapping spans (one of `a`'s, one of `b`'s, both of
 /// one label, each list in start order) the greedy matching makes: pairs with the
 /// largest overlap in code points first; ties in reading order, by the pair's earlier
@@ -456,13 +467,7 @@ pub fn relaxed_pairs(a: &[(usize, usize)], b: &[(usize, usize)]) -> Vec<(usize, 
             Some(*max)
         })
         .collect();
-    let mut pairs: Vec<(
-        std::cmp::Reverse<usize>,
-        (usize, usize),
-        (usize, usize),
-        u32,
-        u32,
-    )> = Vec::with_capacity(a.len() + b.len());
+    let mut pairs: Vec<RelaxedPair> = Vec::with_capacity(a.len() + b.len());
     for (i, &(start, end)) in a.iter().enumerate() {
         let first = max_end.partition_point(|&e| e <= start);
         let last = b.partition_point(|&(s, _)| s < end);

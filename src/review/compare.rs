@@ -37,9 +37,14 @@ impl AnnotatorSet {
     /// Nobody.
     pub const EMPTY: Self = Self(0);
 
-    /// Just annotator `i`.
+    /// Just annotator `i` (nobody for `i` of 64 or more, which no comparison has).
     pub fn one(i: usize) -> Self {
-        Self(1 << i)
+        Self(
+            u32::try_from(i)
+                .ok()
+                .and_then(|i| 1u64.checked_shl(i))
+                .unwrap_or(0),
+        )
     }
 
     /// The first `n` annotators.
@@ -53,12 +58,17 @@ impl AnnotatorSet {
 
     /// Whether annotator `i` is in the set.
     pub fn contains(self, i: usize) -> bool {
-        i < 64 && self.0 & (1 << i) != 0
+        self.0 & Self::one(i).0 != 0
     }
 
     /// The set with annotator `i` added.
     pub fn with(self, i: usize) -> Self {
-        Self(self.0 | (1 << i))
+        Self(self.0 | Self::one(i).0)
+    }
+
+    /// Annotators in either set.
+    pub fn or(self, other: Self) -> Self {
+        Self(self.0 | other.0)
     }
 
     /// Annotators in both sets.
@@ -543,43 +553,42 @@ impl Comparison {
     }
 
     /// The disagreement after (or before) `from`, across documents; from `None`, the
-    /// first (or last) one. `None` when there is none further that way.
+    /// first (or last) one. `None` when there is none further that way. A `from` that
+    /// points past the end of its document counts as its document's end.
     pub fn step(
         &self,
         from: Option<DisagreementRef>,
         direction: Direction,
     ) -> Option<DisagreementRef> {
         let at = |document: usize, index: usize| DisagreementRef { document, index };
+        let count = |document: usize| {
+            self.documents
+                .get(document)
+                .map_or(0, |d| d.disagreements.len())
+        };
         match direction {
             Direction::Next => {
-                let (start_doc, start_index) = match from {
-                    Some(r) => (r.document, r.index + 1),
-                    None => (0, 0),
-                };
-                if let Some(doc) = self.documents.get(start_doc)
-                    && start_index < doc.disagreements.len()
-                {
-                    return Some(at(start_doc, start_index));
+                let (document, index) = from.map_or((0, 0), |r| (r.document, r.index + 1));
+                if index < count(document) {
+                    return Some(at(document, index));
                 }
-                self.documents
-                    .iter()
-                    .enumerate()
-                    .skip(start_doc + 1)
-                    .find(|(_, d)| !d.disagreements.is_empty())
-                    .map(|(i, _)| at(i, 0))
+                let after = if from.is_some() { document + 1 } else { 0 };
+                (after..self.documents.len())
+                    .find(|&d| count(d) > 0)
+                    .map(|d| at(d, 0))
             }
             Direction::Previous => {
-                let end_doc = match from {
-                    Some(r) if r.index > 0 => return Some(at(r.document, r.index - 1)),
-                    Some(r) => r.document,
+                let before = match from {
+                    Some(r) if r.index > 0 && count(r.document) > 0 => {
+                        return Some(at(r.document, (r.index - 1).min(count(r.document) - 1)));
+                    }
+                    Some(r) => r.document.min(self.documents.len()),
                     None => self.documents.len(),
                 };
-                self.documents[..end_doc.min(self.documents.len())]
-                    .iter()
-                    .enumerate()
+                (0..before)
                     .rev()
-                    .find(|(_, d)| !d.disagreements.is_empty())
-                    .map(|(i, d)| at(i, d.disagreements.len() - 1))
+                    .find(|&d| count(d) > 0)
+                    .map(|d| at(d, count(d) - 1))
             }
         }
     }
@@ -689,14 +698,17 @@ fn schemas(
             });
         }
         let key = label.key.as_str();
-        let properties: [(SchemaProperty, &dyn Fn(&crate::model::Label) -> String); 3] = [
-            (SchemaProperty::Name, &|l| l.name.clone()),
-            (SchemaProperty::Colour, &|l| l.color.to_string()),
-            (SchemaProperty::Guideline, &|l| l.description.clone()),
-        ];
-        for (property, value) in properties {
+        for property in [
+            SchemaProperty::Name,
+            SchemaProperty::Colour,
+            SchemaProperty::Guideline,
+        ] {
             differences.extend(differs(SchemaItem::Label, key, property, &|p| {
-                p.schema.label(key).map(value)
+                p.schema.label(key).map(|l| match property {
+                    SchemaProperty::Colour => l.color.to_string(),
+                    SchemaProperty::Guideline => l.description.clone(),
+                    SchemaProperty::Name | SchemaProperty::Ends => l.name.clone(),
+                })
             }));
         }
     }
@@ -857,13 +869,10 @@ fn align(
                 .count();
         let at_range = spans[range_start..range_end]
             .iter()
-            .fold(AnnotatorSet::EMPTY, |set, s| {
-                AnnotatorSet(set.0 | s.annotators.0)
-            });
-        for i in range_start..range_end {
-            let span = &spans[i];
+            .fold(AnnotatorSet::EMPTY, |set, s| set.or(s.annotators));
+        for span in &mut spans[range_start..range_end] {
             let lacking = present.without(span.annotators);
-            spans[i].status = if lacking.is_empty() {
+            span.status = if lacking.is_empty() {
                 SpanStatus::AllAgree
             } else if !lacking.and(at_range).is_empty() {
                 SpanStatus::SameRangeOtherLabel
@@ -963,11 +972,10 @@ fn disagreements(
     // The same label, overlapping: runs of overlapping spans in start order.
     let labels = spans.iter().map(|s| s.label + 1).max().unwrap_or(0);
     let mut run: Vec<Option<(usize, usize)>> = vec![None; labels]; // (first span, max end)
-    for i in 0..spans.len() {
-        if !open(&spans[i]) {
+    for (i, span) in spans.iter().enumerate() {
+        if !open(span) {
             continue;
         }
-        let span = &spans[i];
         match run[span.label] {
             Some((first, end)) if span.start < end => {
                 groups.join(first, i);

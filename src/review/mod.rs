@@ -108,6 +108,17 @@ pub(crate) mod testing {
         project
     }
 
+    /// Compares projects under the sources `a`, `b`, `c`…
+    pub fn compare(projects: &[&Project]) -> crate::review::Comparison {
+        let sources = ["a", "b", "c", "d", "e"];
+        let files: Vec<(&str, &Project)> = sources
+            .iter()
+            .copied()
+            .zip(projects.iter().copied())
+            .collect();
+        crate::review::Comparison::new(&files).expect("compare")
+    }
+
     /// One document with this text and spans, no links.
     pub fn one(annotator: &str, text: &str, spans: &[(usize, usize, &str)]) -> Project {
         project(

@@ -155,3 +155,31 @@ pub fn measure(projects: &[&Project]) -> (Comparison, Agreement) {
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temp dir")
 }
+
+/// Annotators over the same `documents` texts of `words` words, each keeping 80 % of
+/// `spans` + 5 % base spans as they are and changing the rest (about `spans` per document),
+/// with `said_by` links from every third quote or claim.
+#[allow(dead_code, reason = "the benchmarks use it; the tests do not")]
+pub fn large_review(names: &[&str], documents: usize, spans: usize, words: usize) -> Vec<Project> {
+    let mut rng = Rng(7);
+    let texts: Vec<String> = (0..documents).map(|_| text(&mut rng, words)).collect();
+    let bases: Vec<_> = texts
+        .iter()
+        .map(|t| base_spans(&mut rng, t.chars().count(), spans + spans / 20))
+        .collect();
+    names
+        .iter()
+        .map(|name| {
+            let docs = texts
+                .iter()
+                .zip(&bases)
+                .enumerate()
+                .map(|(d, (t, base))| {
+                    let spans = vary(&mut rng, base, t.chars().count(), 80);
+                    document(&format!("doc-{d:03}"), t, &spans, 3)
+                })
+                .collect();
+            project(name, docs)
+        })
+        .collect()
+}

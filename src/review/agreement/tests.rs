@@ -2,20 +2,14 @@
 
 use super::*;
 use crate::model::Project;
-use crate::review::testing::{Doc, one, project};
+use crate::review::testing::{self, Doc, one, project};
 
 /// Eight tokens: aa [0,2) bb [3,5) cc [6,8) dd [9,11) ee [12,14) ff [15,17) gg [18,20)
 /// hh [21,23).
 const TEXT: &str = "aa bb cc dd ee ff gg hh";
 
 fn compare(projects: &[&Project]) -> (Comparison, Agreement) {
-    let sources = ["a", "b", "c", "d"];
-    let files: Vec<(&str, &Project)> = sources
-        .iter()
-        .copied()
-        .zip(projects.iter().copied())
-        .collect();
-    let comparison = Comparison::new(&files).expect("compare");
+    let comparison = testing::compare(projects);
     let agreement = Agreement::new(&comparison);
     (comparison, agreement)
 }

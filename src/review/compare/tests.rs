@@ -1,19 +1,9 @@
 //! Matching documents and schemas, aligning spans, statuses and disagreements.
 
 use super::*;
-use crate::review::testing::{Doc, one, project};
+use crate::review::testing::{Doc, compare, one, project};
 
 const TEXT: &str = "aa bb cc dd ee ff gg hh";
-
-fn compare(projects: &[&Project]) -> Comparison {
-    let sources = ["a", "b", "c", "d"];
-    let files: Vec<(&str, &Project)> = sources
-        .iter()
-        .copied()
-        .zip(projects.iter().copied())
-        .collect();
-    Comparison::new(&files).expect("compare")
-}
 
 fn doc<'a>(id: &'a str, text: &'a str, spans: &'a [(usize, usize, &'a str)]) -> Doc<'a> {
     Doc {
@@ -390,6 +380,11 @@ fn stepping_through_disagreements_crosses_documents() {
     assert_eq!(c.step(at(2, 0), Direction::Previous), at(0, 1));
     assert_eq!(c.step(at(0, 1), Direction::Previous), at(0, 0));
     assert_eq!(c.step(at(0, 0), Direction::Previous), None);
+    // A position past the end of its document (a stale one) does not get lost.
+    assert_eq!(c.step(at(0, 99), Direction::Next), at(2, 0));
+    assert_eq!(c.step(at(0, 99), Direction::Previous), at(0, 1));
+    assert_eq!(c.step(at(9, 0), Direction::Previous), at(2, 0));
+    assert_eq!(c.step(at(9, 0), Direction::Next), None);
     let first = &c.documents[0];
     assert_eq!(first.disagreement_at_or_after(1), Some(1));
     assert_eq!(first.disagreement_at_or_after(7), None);
