@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use egui::text::{CCursor, CharIndex, Galley, LayoutJob, TextFormat};
-use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2};
+use egui::{Color32, FontFamily, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2};
 
 use super::workspace::Selection;
 use crate::model::{Document, Schema, SpanId, words};
@@ -91,6 +91,8 @@ pub struct ArticleView {
     /// A tiny galley laid out through egui's own cache every frame: see
     /// [`fonts_changed`].
     font_probe: Option<Arc<Galley>>,
+    /// The font family the text is drawn in.
+    family: FontFamily,
     /// Span index built for this document revision.
     spans_revision: Option<(String, u64)>,
     /// Indices into `doc.spans()` of the spans touching each paragraph.
@@ -112,6 +114,14 @@ impl ArticleView {
     /// Scrolls code point `offset` into view on the next frame.
     pub fn scroll_to(&mut self, offset: usize) {
         self.scroll_to = Some(offset);
+    }
+
+    /// Draws the text in `family` from now on (laid out afresh if it changed).
+    pub fn set_font_family(&mut self, family: FontFamily) {
+        if self.family != family {
+            self.family = family;
+            self.layout_key = (0, 0);
+        }
     }
 
     /// Number of paragraphs whose layout the view holds now (for tests and the
@@ -277,7 +287,7 @@ impl ArticleView {
         let mut job = LayoutJob::single_section(
             doc.text()[p.byte_start..p.byte_end].to_owned(),
             TextFormat {
-                font_id: FontId::proportional(font_size),
+                font_id: FontId::new(font_size, self.family.clone()),
                 color: Color32::PLACEHOLDER,
                 line_height: Some(row_height(font_size)),
                 ..Default::default()

@@ -39,6 +39,7 @@ pub enum Command {
     ZoomIn,
     ZoomOut,
     ZoomReset,
+    Fonts,
     ProjectSettings,
     Shortcuts,
     About,
@@ -101,7 +102,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 32] = [
+    pub const ALL: [Command; 33] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
@@ -127,6 +128,7 @@ impl Command {
         Command::ZoomIn,
         Command::ZoomOut,
         Command::ZoomReset,
+        Command::Fonts,
         Command::NextDocument,
         Command::PreviousDocument,
         Command::MarkTodo,
@@ -169,6 +171,7 @@ impl Command {
             Command::MarkTodo => "Mark as todo",
             Command::MarkInProgress => "Mark as in progress",
             Command::MarkDone => "Mark as done",
+            Command::Fonts => "Fonts…",
             Command::Shortcuts => "Keyboard shortcuts",
             Command::About => "About Marginalia",
         }
@@ -185,7 +188,7 @@ impl Command {
             | PreviousSpan | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd | ProjectSettings => {
                 Menu::Edit
             }
-            ZoomIn | ZoomOut | ZoomReset => Menu::View,
+            ZoomIn | ZoomOut | ZoomReset | Fonts => Menu::View,
             PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
             | MarkDone => Menu::Document,
             Shortcuts | About => Menu::Help,
@@ -227,7 +230,7 @@ impl Command {
             MarkInProgress => vec![key(CTRL_SHIFT, Key::P)],
             MarkDone => vec![key(CTRL_SHIFT, Key::D)],
             Shortcuts => vec![key(NONE, Key::F1)],
-            About => vec![],
+            Fonts | About => vec![],
         }
     }
 
@@ -261,7 +264,7 @@ impl Command {
         use Command::*;
         matches!(
             self,
-            NewProject | Open | Quit | ZoomIn | ZoomOut | ZoomReset | Shortcuts | About
+            NewProject | Open | Quit | ZoomIn | ZoomOut | ZoomReset | Fonts | Shortcuts | About
         )
     }
 

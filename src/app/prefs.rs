@@ -1,4 +1,5 @@
-//! Preferences kept between runs (eframe's storage): theme, text size, recent projects.
+//! Preferences kept between runs (eframe's storage): theme, text size, fonts, recent
+//! projects.
 //! Window size and position are kept by eframe itself.
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,10 @@ pub struct Prefs {
     pub font_size: f32,
     /// Recently opened or saved projects, newest first.
     pub recent: Vec<PathBuf>,
+    /// The family the article is drawn in (an installed font), if not the default.
+    pub article_font: Option<String>,
+    /// The installed font family to try first for characters the article font lacks.
+    pub fallback_font: Option<String>,
 }
 
 impl Default for Prefs {
@@ -38,6 +43,8 @@ impl Default for Prefs {
             theme: ThemeChoice::System,
             font_size: 17.0,
             recent: Vec::new(),
+            article_font: None,
+            fallback_font: None,
         }
     }
 }
