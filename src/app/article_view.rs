@@ -380,6 +380,7 @@ impl ArticleView {
                 ui.memory_mut(|m| m.set_focus_lock_filter(response.id, keep_keys));
                 let painter = ui.painter_at(ui.clip_rect());
                 let text_color = ui.visuals().text_color();
+                let background = ui.visuals().panel_fill;
                 let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
 
                 let mut hovered_span: Option<usize> = None;
@@ -407,7 +408,7 @@ impl ArticleView {
                                 text_rect(rect, font_size).bottom() + 1.5 + lane as f32 * LANE_STEP;
                             painter.line_segment(
                                 [pos2(rect.left(), y), pos2(rect.right(), y)],
-                                Stroke::new(2.0, color),
+                                Stroke::new(2.0, underline_color(color, background)),
                             );
                             if let Some(pointer) = pointer
                                 && rect.contains(pointer)
@@ -659,6 +660,12 @@ fn range_rects(galley: &Galley, origin: Pos2, p: Paragraph, start: usize, end: u
         }
     }
     rects
+}
+
+/// A label's underline colour on `background`: the label colour, darker or lighter as
+/// needed to stand out from the background by 3:1 in either theme.
+fn underline_color(color: Color32, background: Color32) -> Color32 {
+    super::contrast::legible_on(color, background, super::contrast::UNDERLINE_CONTRAST)
 }
 
 /// The colour of a label, grey for one the schema lacks.

@@ -17,6 +17,7 @@ mod article_view;
 mod background;
 mod command_handling;
 mod commands;
+mod contrast;
 mod dialogs;
 mod editing;
 mod export;
