@@ -510,18 +510,25 @@ impl ArticleView {
         if response.drag_started()
             && let Some(pos) = response.interact_pointer_pos()
         {
-            let offset = offset_at(self, pos);
+            // egui calls it a drag once the pointer has moved away, which a fast drag
+            // does in one frame: the selection starts where the button went down.
+            let origin = ui.input(|i| i.pointer.press_origin()).unwrap_or(pos);
+            let anchor = offset_at(self, origin);
+            let focus = offset_at(self, pos);
             self.drag_exact = modifiers.alt;
-            actions.push(ViewAction::Select(Some(Selection {
-                anchor: offset,
-                focus: offset,
-            })));
+            actions.push(ViewAction::Select(Some(Selection { anchor, focus })));
         } else if response.dragged()
             && let Some(pos) = response.interact_pointer_pos()
         {
             let offset = offset_at(self, pos);
             actions.push(ViewAction::SelectFocus(offset));
+            autoscroll(ui, pos);
         } else if response.drag_stopped() {
+            // The button may come up somewhere the last frame did not see.
+            if let Some(pos) = response.interact_pointer_pos() {
+                let offset = offset_at(self, pos);
+                actions.push(ViewAction::SelectFocus(offset));
+            }
             actions.push(ViewAction::FinishDrag {
                 exact: self.drag_exact,
             });
@@ -610,6 +617,21 @@ fn fonts_changed(ui: &Ui, probe: &mut Option<Arc<Galley>>) -> bool {
     let changed = !probe.as_ref().is_some_and(|old| Arc::ptr_eq(old, &fresh));
     *probe = Some(fresh);
     changed
+}
+
+/// While a drag is past the top or bottom of the view, scrolls towards it: faster the
+/// farther out, at most about a line a frame, and on every frame until it comes back.
+fn autoscroll(ui: &Ui, pointer: Pos2) {
+    let visible = ui.clip_rect();
+    let beyond = if pointer.y < visible.top() {
+        visible.top() - pointer.y
+    } else if pointer.y > visible.bottom() {
+        visible.bottom() - pointer.y
+    } else {
+        return;
+    };
+    ui.scroll_with_delta(Vec2::new(0.0, beyond.clamp(-40.0, 40.0)));
+    ui.ctx().request_repaint();
 }
 
 /// Height of one row of text, with room below it for the underline lanes.

@@ -640,3 +640,52 @@ fn the_article_font_and_fallback_font_are_chosen_by_name_in_the_preferences() {
         harness.state().dialog
     );
 }
+
+#[test]
+fn a_fast_drag_selects_from_where_the_button_went_down() {
+    let mut harness = sample_app();
+    let says = find(&harness, "says");
+    let rejects = find(&harness, "rejects");
+    let from = screen_pos(&harness, says.0 + 1) + Vec2::new(1.0, 0.0);
+    let to = screen_pos(&harness, rejects.0 + 2) + Vec2::new(1.0, 0.0);
+    assert!(to.y > from.y + 10.0, "on another line");
+    // Press, one move to the other line, release: one frame each.
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    harness.hover_at(to);
+    harness.run();
+    harness.drop_at(to);
+    harness.run();
+    assert_eq!(
+        harness.state().ws.selection.map(|s| s.range()),
+        Some((says.0, rejects.1))
+    );
+}
+
+#[test]
+fn dragging_past_the_bottom_of_the_view_scrolls_it() {
+    let mut harness = sample_app();
+    let says = find(&harness, "says");
+    let from = screen_pos(&harness, says.0 + 1);
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    // Below the article (over the status bar), the button still down.
+    let below = Pos2::new(from.x, 795.0);
+    harness.hover_at(below);
+    harness.step();
+    let first = harness.state().ws.selection.expect("a selection").focus;
+    for _ in 0..30 {
+        harness.step();
+    }
+    let later = harness.state().ws.selection.expect("a selection").focus;
+    assert!(
+        later > first + 300,
+        "the view scrolled and the selection grew with it: {first} → {later}"
+    );
+    harness.drop_at(below);
+    harness.run();
+}
