@@ -136,8 +136,25 @@ impl FontSource for SystemFonts {
                 coverage.push((i, covered));
             }
         }
+        // Han characters are drawn differently in Chinese, Japanese and Korean: take the
+        // CJK face of the language the text is most likely in.
+        let cjk = if chars
+            .iter()
+            .any(|c| matches!(c.script(), Script::Hiragana | Script::Katakana))
+        {
+            " JP"
+        } else if chars.iter().any(|c| c.script() == Script::Hangul) {
+            " KR"
+        } else {
+            " SC"
+        };
         let chosen = choose_cover(chars, &coverage, |i| {
-            preferred.is_some_and(|p| family_name(faces[i]).eq_ignore_ascii_case(p))
+            let family = family_name(faces[i]);
+            if preferred.is_some_and(|p| family.eq_ignore_ascii_case(p)) {
+                2
+            } else {
+                u8::from(family.ends_with(cjk))
+            }
         });
         let mut search = FontSearch {
             fonts: Vec::new(),
@@ -164,11 +181,11 @@ impl FontSource for SystemFonts {
 }
 
 /// Greedy set cover: the face (by index) covering most of what is left, until nothing
-/// more is covered; preferred faces go first when they cover anything.
+/// more is covered; faces ranked higher go first when they cover anything.
 fn choose_cover(
     chars: &BTreeSet<char>,
     coverage: &[(usize, BTreeSet<char>)],
-    preferred: impl Fn(usize) -> bool,
+    rank: impl Fn(usize) -> u8,
 ) -> Vec<usize> {
     let mut left = chars.clone();
     let mut chosen = Vec::new();
@@ -178,10 +195,10 @@ fn choose_cover(
             .filter(|(i, _)| !chosen.contains(i))
             .map(|(i, covered)| {
                 let count = covered.iter().filter(|c| left.contains(c)).count();
-                (*i, count, preferred(*i))
+                (*i, count, rank(*i))
             })
             .filter(|(_, count, _)| *count > 0)
-            // Preferred first, then the most covered, then the first in order.
+            // Ranked first, then the most covered, then the first in order.
             .max_by(|a, b| (a.2, a.1).cmp(&(b.2, b.1)).then(b.0.cmp(&a.0)));
         let Some((i, _, _)) = best else { break };
         if let Some((_, covered)) = coverage.iter().find(|(j, _)| *j == i) {
@@ -425,6 +442,37 @@ impl Fonts {
         self.installed = true;
     }
 
+    /// The characters of `texts` that the loaded fonts cannot draw and that were not
+    /// looked up yet, and the right-to-left scripts among them. One pass over the texts
+    /// that looks at non-ASCII characters only: a Latin article costs about nothing.
+    pub fn missing_chars<'a>(
+        &self,
+        ctx: &egui::Context,
+        texts: impl IntoIterator<Item = &'a str>,
+    ) -> (BTreeSet<char>, BTreeSet<String>) {
+        let mut chars = BTreeSet::new();
+        for text in texts {
+            chars.extend(
+                text.chars()
+                    .filter(|c| !c.is_ascii() && !c.is_control() && !c.is_whitespace()),
+            );
+        }
+        let right_to_left = chars
+            .iter()
+            .copied()
+            .filter(|&c| is_right_to_left(c))
+            .map(script_name)
+            .collect();
+        let font_id = egui::FontId::new(12.0, FontFamily::Proportional);
+        let missing = ctx.fonts_mut(|f| {
+            chars
+                .into_iter()
+                .filter(|c| !self.asked.contains(c) && !f.has_glyph(&font_id, *c))
+                .collect()
+        });
+        (missing, right_to_left)
+    }
+
     /// Looks up the preferences' fonts (and nothing else) in the background.
     pub fn apply_prefs(
         &mut self,
@@ -486,29 +534,10 @@ impl MarginaliaApp {
             return;
         }
         self.fonts.checked.insert(doc.digest().to_owned());
-        let mut chars: BTreeSet<char> = doc
-            .text()
-            .chars()
-            .filter(|c| !c.is_ascii() && !c.is_control() && !c.is_whitespace())
-            .collect();
-        for d in &self.ws.project.documents {
-            chars.extend(d.title.chars().filter(|c| !c.is_ascii() && !c.is_control()));
-        }
-        self.fonts.right_to_left.extend(
-            chars
-                .iter()
-                .copied()
-                .filter(|&c| is_right_to_left(c))
-                .map(script_name),
-        );
-        let family = FontFamily::Proportional;
-        let font_id = egui::FontId::new(12.0, family);
-        let missing: BTreeSet<char> = ctx.fonts_mut(|f| {
-            chars
-                .into_iter()
-                .filter(|c| !self.fonts.asked.contains(c) && !f.has_glyph(&font_id, *c))
-                .collect()
-        });
+        let texts = std::iter::once(doc.text())
+            .chain(self.ws.project.documents.iter().map(|d| d.title.as_str()));
+        let (missing, right_to_left) = self.fonts.missing_chars(ctx, texts);
+        self.fonts.right_to_left.extend(right_to_left);
         if missing.is_empty() {
             return;
         }
@@ -602,10 +631,13 @@ mod tests {
             (2, "ef".chars().collect()),
             (3, "a".chars().collect()),
         ];
-        assert_eq!(choose_cover(&chars, &coverage, |_| false), [1, 2]);
-        assert_eq!(choose_cover(&chars, &coverage, |i| i == 3), [3, 1, 2]);
+        assert_eq!(choose_cover(&chars, &coverage, |_| 0), [1, 2]);
+        assert_eq!(
+            choose_cover(&chars, &coverage, |i| u8::from(i == 3)),
+            [3, 1, 2]
+        );
         let none: Vec<(usize, BTreeSet<char>)> = Vec::new();
-        assert!(choose_cover(&chars, &none, |_| false).is_empty());
+        assert!(choose_cover(&chars, &none, |_| 0).is_empty());
     }
 
     #[test]
