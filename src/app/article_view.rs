@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use egui::text::{CCursor, CharIndex, Galley, LayoutJob, TextFormat};
-use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2};
+use egui::{Color32, FontFamily, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2};
 
 use super::article_links::{End, LinkFrame, Offscreen, draw_links};
 use super::workspace::Selection;
@@ -142,6 +142,8 @@ pub struct ArticleView {
     /// A tiny galley laid out through egui's own cache every frame: see
     /// [`fonts_changed`].
     font_probe: Option<Arc<Galley>>,
+    /// The font family the text is drawn in.
+    family: FontFamily,
     /// Span index built for this document revision.
     spans_revision: Option<(String, u64)>,
     /// Indices into `doc.spans()` of the spans touching each paragraph.
@@ -168,6 +170,14 @@ impl ArticleView {
     /// Scrolls code point `offset` into view on the next frame.
     pub fn scroll_to(&mut self, offset: usize) {
         self.scroll_to = Some(offset);
+    }
+
+    /// Draws the text in `family` from now on (laid out afresh if it changed).
+    pub fn set_font_family(&mut self, family: FontFamily) {
+        if self.family != family {
+            self.family = family;
+            self.layout_key = (0, 0);
+        }
     }
 
     /// Number of paragraphs whose layout the view holds now (for tests and the
@@ -398,7 +408,7 @@ impl ArticleView {
         let mut job = LayoutJob::single_section(
             doc.text()[p.byte_start..p.byte_end].to_owned(),
             TextFormat {
-                font_id: FontId::proportional(font_size),
+                font_id: FontId::new(font_size, self.family.clone()),
                 color: Color32::PLACEHOLDER,
                 line_height: Some(self.row_height(font_size)),
                 ..Default::default()
@@ -494,6 +504,7 @@ impl ArticleView {
                 ui.memory_mut(|m| m.set_focus_lock_filter(response.id, keep_keys));
                 let painter = ui.painter_at(ui.clip_rect());
                 let text_color = ui.visuals().text_color();
+                let background = ui.visuals().panel_fill;
                 let selection_color = ui.visuals().selection.bg_fill.gamma_multiply(0.6);
                 // egui centres glyphs in a row taller than the font: the review lanes'
                 // room moves the glyphs down by half of it.
@@ -545,7 +556,7 @@ impl ArticleView {
                                 text_rect(rect, font_size).bottom() + 1.5 + lane as f32 * LANE_STEP;
                             painter.line_segment(
                                 [pos2(rect.left(), y), pos2(rect.right(), y)],
-                                Stroke::new(2.0, color),
+                                Stroke::new(2.0, underline_color(color, background)),
                             );
                             if let Some(pointer) = pointer
                                 && rect.contains(pointer)
@@ -764,18 +775,25 @@ impl ArticleView {
         if response.drag_started()
             && let Some(pos) = response.interact_pointer_pos()
         {
-            let offset = offset_at(self, pos);
+            // egui calls it a drag once the pointer has moved away, which a fast drag
+            // does in one frame: the selection starts where the button went down.
+            let origin = ui.input(|i| i.pointer.press_origin()).unwrap_or(pos);
+            let anchor = offset_at(self, origin);
+            let focus = offset_at(self, pos);
             self.drag_exact = modifiers.alt;
-            actions.push(ViewAction::Select(Some(Selection {
-                anchor: offset,
-                focus: offset,
-            })));
+            actions.push(ViewAction::Select(Some(Selection { anchor, focus })));
         } else if response.dragged()
             && let Some(pos) = response.interact_pointer_pos()
         {
             let offset = offset_at(self, pos);
             actions.push(ViewAction::SelectFocus(offset));
+            autoscroll(ui, pos);
         } else if response.drag_stopped() {
+            // The button may come up somewhere the last frame did not see.
+            if let Some(pos) = response.interact_pointer_pos() {
+                let offset = offset_at(self, pos);
+                actions.push(ViewAction::SelectFocus(offset));
+            }
             actions.push(ViewAction::FinishDrag {
                 exact: self.drag_exact,
             });
@@ -866,6 +884,21 @@ fn fonts_changed(ui: &Ui, probe: &mut Option<Arc<Galley>>) -> bool {
     changed
 }
 
+/// While a drag is past the top or bottom of the view, scrolls towards it: faster the
+/// farther out, at most about a line a frame, and on every frame until it comes back.
+fn autoscroll(ui: &Ui, pointer: Pos2) {
+    let visible = ui.clip_rect();
+    let beyond = if pointer.y < visible.top() {
+        visible.top() - pointer.y
+    } else if pointer.y > visible.bottom() {
+        visible.bottom() - pointer.y
+    } else {
+        return;
+    };
+    ui.scroll_with_delta(Vec2::new(0.0, beyond.clamp(-40.0, 40.0)));
+    ui.ctx().request_repaint();
+}
+
 /// Height of one row of text, with room below it for the underline lanes.
 fn row_height(font_size: f32) -> f32 {
     font_size * 1.45 + MAX_LANES as f32 * LANE_STEP
@@ -936,6 +969,12 @@ fn dashed_rect(painter: &egui::Painter, rect: Rect, stroke: Stroke) {
         rect.left_top(),
     ];
     painter.extend(egui::Shape::dashed_line(&corners, stroke, 4.0, 3.0));
+}
+
+/// A label's underline colour on `background`: the label colour, darker or lighter as
+/// needed to stand out from the background by 3:1 in either theme.
+fn underline_color(color: Color32, background: Color32) -> Color32 {
+    super::contrast::legible_on(color, background, super::contrast::UNDERLINE_CONTRAST)
 }
 
 /// The colour of a label, grey for one the schema lacks.

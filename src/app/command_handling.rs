@@ -188,6 +188,13 @@ impl MarginaliaApp {
             ZoomIn => self.prefs.font_size = (self.prefs.font_size + 1.0).min(40.0),
             ZoomOut => self.prefs.font_size = (self.prefs.font_size - 1.0).max(9.0),
             ZoomReset => self.prefs.font_size = Prefs::default().font_size,
+            Fonts => {
+                self.dialog = Some(Dialog::Fonts(dialogs::FontsDraft {
+                    article: self.prefs.article_font.clone().unwrap_or_default(),
+                    fallback: self.prefs.fallback_font.clone().unwrap_or_default(),
+                    found: self.fonts.discovered(),
+                }))
+            }
             ProjectSettings => self.dialog = Some(Dialog::settings(&self.ws)),
             Shortcuts => {
                 self.dialog = match self.dialog {
@@ -242,6 +249,17 @@ impl MarginaliaApp {
             Answer::Export(draft) => self.start_export(ctx, &draft),
             Answer::ApplySettings(draft) => self.apply_settings(&draft),
             Answer::Open(path) => self.confirm_discard(dialogs::Then::OpenPath(path)),
+            Answer::ApplyFonts(draft) => {
+                let name = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+                self.prefs.article_font = name(&draft.article);
+                self.prefs.fallback_font = name(&draft.fallback);
+                let wake = self.waker();
+                self.fonts.apply_prefs(
+                    self.prefs.article_font.clone(),
+                    self.prefs.fallback_font.clone(),
+                    wake,
+                );
+            }
         }
     }
 }

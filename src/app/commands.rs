@@ -40,6 +40,7 @@ pub enum Command {
     ZoomIn,
     ZoomOut,
     ZoomReset,
+    Fonts,
     ProjectSettings,
     Review,
     NextCandidate,
@@ -111,7 +112,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 39] = [
+    pub const ALL: [Command; 40] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
@@ -139,6 +140,7 @@ impl Command {
         Command::ZoomIn,
         Command::ZoomOut,
         Command::ZoomReset,
+        Command::Fonts,
         Command::NextDocument,
         Command::PreviousDocument,
         Command::MarkTodo,
@@ -193,6 +195,7 @@ impl Command {
             Command::AcceptCandidate => "Accept candidate",
             Command::StartGold => "Start gold project from review",
             Command::CloseReview => "Close review",
+            Command::Fonts => "Fonts…",
             Command::Shortcuts => "Keyboard shortcuts",
             Command::About => "About Marginalia",
         }
@@ -207,7 +210,7 @@ impl Command {
             Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
             | PreviousSpan | NextUnattributed | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd
             | ProjectSettings => Menu::Edit,
-            ZoomIn | ZoomOut | ZoomReset => Menu::View,
+            ZoomIn | ZoomOut | ZoomReset | Fonts => Menu::View,
             PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
             | MarkDone => Menu::Document,
             NextCandidate | PreviousCandidate | AcceptCandidate | StartGold | CloseReview => {
@@ -259,7 +262,7 @@ impl Command {
             StartGold => vec![key(CTRL_SHIFT, Key::G)],
             CloseReview => vec![],
             Shortcuts => vec![key(NONE, Key::F1)],
-            About => vec![],
+            Fonts | About => vec![],
         }
     }
 
@@ -294,7 +297,16 @@ impl Command {
         use Command::*;
         matches!(
             self,
-            NewProject | Open | Review | Quit | ZoomIn | ZoomOut | ZoomReset | Shortcuts | About
+            NewProject
+                | Open
+                | Review
+                | Quit
+                | ZoomIn
+                | ZoomOut
+                | ZoomReset
+                | Fonts
+                | Shortcuts
+                | About
         )
     }
 

@@ -48,6 +48,18 @@ pub struct SettingsDraft {
     pub usage: std::collections::BTreeMap<String, usize>,
 }
 
+/// The fonts preferences being edited.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FontsDraft {
+    /// The article font's family name; empty for the default.
+    pub article: String,
+    /// The fallback font's family name, tried first for characters the article font
+    /// lacks; empty for none.
+    pub fallback: String,
+    /// The fallbacks found for the documents so far (shown, not edited).
+    pub found: Vec<String>,
+}
+
 /// A modal dialog.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
@@ -63,6 +75,8 @@ pub enum Dialog {
     Paste(super::PasteDraft),
     /// Project settings.
     Settings(Box<SettingsDraft>),
+    /// The article font and the fallback font.
+    Fonts(FontsDraft),
     /// The keyboard shortcuts.
     Shortcuts,
     /// About Marginalia.
@@ -119,6 +133,8 @@ pub enum Answer {
     DiscardRecovery,
     /// Add a pasted article.
     AddArticle(crate::formats::Article),
+    /// Use these fonts (and keep them in the preferences).
+    ApplyFonts(FontsDraft),
     /// Pick files and import them as a dataset.
     ImportDataset(super::ImportDraft),
     /// Pick where to and export.
@@ -269,6 +285,32 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) -> Option<Answer> {
                             title: title.to_owned(),
                             text: draft.text.clone(),
                         }));
+                        keep = false;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            }
+            Dialog::Fonts(draft) => {
+                ui.heading("Fonts");
+                ui.label("Family names of fonts installed on this computer, e.g. Noto Serif. Empty: the default.");
+                egui::Grid::new("fonts-grid").num_columns(2).show(ui, |ui| {
+                    let label = ui.label("Article font");
+                    ui.add(egui::TextEdit::singleline(&mut draft.article).hint_text("default (Ubuntu Light)"))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label("Fallback font");
+                    ui.add(egui::TextEdit::singleline(&mut draft.fallback).hint_text("none: found as needed"))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                });
+                if !draft.found.is_empty() {
+                    ui.label(format!("Found for this project's scripts: {}.", draft.found.join(", ")));
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("Apply").clicked() {
+                        answer = Some(Answer::ApplyFonts(draft.clone()));
                         keep = false;
                     }
                     if ui.button("Cancel").clicked() {

@@ -16,6 +16,8 @@ impl MarginaliaApp {
             }
             panels::search_bar_ui(self, ui);
         }
+        self.font_notice_ui(ui);
+        self.view.set_font_family(self.fonts.article_family());
         let Some(doc) = self.ws.project.documents.get(self.ws.current) else {
             ui.centered_and_justified(|ui| {
                 ui.label("This project has no documents yet: File, Import articles…, or drop .txt / .md files here.");

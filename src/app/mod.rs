@@ -19,10 +19,12 @@ mod background;
 mod candidates;
 mod command_handling;
 mod commands;
+mod contrast;
 mod dialogs;
 mod editing;
 mod export;
 mod files;
+mod fonts;
 mod panels;
 mod paste;
 mod prefs;
@@ -39,7 +41,7 @@ use egui::Ui;
 
 pub use article_view::{ArticleView, ViewAction, ViewInput};
 pub use commands::{Command, LABEL_HOTKEYS, Menu};
-pub use dialogs::{Answer, Dialog, Then};
+pub use dialogs::{Answer, Dialog, FontsDraft, Then};
 pub use export::{ExportDraft, ExportJob, ImportDraft};
 pub use prefs::{Prefs, ThemeChoice};
 pub use recovery::Recovery;
@@ -52,6 +54,7 @@ use crate::model::SpanId;
 use crate::store;
 pub use files::Standby;
 use files::{Opening, QueuedSave, Saving};
+pub use fonts::{FontNotice, FontSearch, FontSource, Fonts, FoundFont, SystemFonts};
 pub use paste::PasteDraft;
 
 /// The bundled sample project, so the app opens on something real anywhere.
@@ -172,6 +175,8 @@ pub struct MarginaliaApp {
     pub standby: Option<Standby>,
     /// The clipboard's text asked for and not arrived yet.
     paste_wait: Option<paste::PasteWait>,
+    /// Fonts: the preferences' and the fallbacks found for the documents' scripts.
+    pub fonts: Fonts,
 }
 
 impl MarginaliaApp {
@@ -219,6 +224,7 @@ impl MarginaliaApp {
             review_opening: None,
             gold: None,
             paste_wait: None,
+            fonts: Fonts::default(),
             standby: file.map(|path| Standby::Opening(path.to_path_buf())),
         };
         if let Some(path) = file {
@@ -252,6 +258,7 @@ impl MarginaliaApp {
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
             self.prefs.apply_theme(&ctx);
         }
+        self.fonts_tick(&ctx);
         self.take_pasted(&ctx);
         self.read_keyboard(&ctx);
         self.take_dropped_files(&ctx);

@@ -325,10 +325,13 @@ fn inspector_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         .label(&span.label)
         .map_or(span.label.clone(), |l| l.name.clone());
     ui.horizontal(|ui| {
-        ui.colored_label(
+        // Text in a label's colour needs WCAG's 4.5:1 to be read in either theme.
+        let color = super::contrast::legible_on(
             label_color(schema, &span.label),
-            RichText::new(&label_name).strong(),
+            ui.visuals().panel_fill,
+            4.5,
         );
+        ui.colored_label(color, RichText::new(&label_name).strong());
         ui.label(format!("[{}, {})", span.start, span.end));
     });
     ui.label(shorten(doc.span_text(&span), 300));

@@ -1,4 +1,5 @@
-//! Preferences kept between runs (eframe's storage): theme, text size, recent projects.
+//! Preferences kept between runs (eframe's storage): theme, text size, fonts, recent
+//! projects.
 //! Window size and position are kept by eframe itself.
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,10 @@ pub struct Prefs {
     pub show_links: bool,
     /// A small label tag at the start of every span.
     pub show_tags: bool,
+    /// The family the article is drawn in (an installed font), if not the default.
+    pub article_font: Option<String>,
+    /// The installed font family to try first for characters the article font lacks.
+    pub fallback_font: Option<String>,
 }
 
 impl Default for Prefs {
@@ -44,6 +49,8 @@ impl Default for Prefs {
             recent: Vec::new(),
             show_links: true,
             show_tags: true,
+            article_font: None,
+            fallback_font: None,
         }
     }
 }
