@@ -176,7 +176,7 @@ impl ArticleView {
     pub fn set_font_family(&mut self, family: FontFamily) {
         if self.family != family {
             self.family = family;
-            self.layout_key = (0, 0);
+            self.layout_key = (0, 0, 0);
         }
     }
 
