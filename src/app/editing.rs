@@ -144,12 +144,22 @@ impl MarginaliaApp {
         let report =
             self.ws
                 .apply_settings(draft.name.clone(), draft.annotator.clone(), draft.change());
-        self.status_message = Some(match (report.spans_deleted, report.links_deleted) {
-            (0, 0) => "Settings applied.".to_owned(),
-            (spans, links) => {
-                format!("Settings applied; {spans} span(s) and {links} link(s) deleted.")
-            }
-        });
+        self.status_message = Some(
+            match (
+                report.spans_deleted,
+                report.links_deleted,
+                report.candidates_deleted,
+            ) {
+                (0, 0, 0) => "Settings applied.".to_owned(),
+                (spans, links, 0) => {
+                    format!("Settings applied; {spans} span(s) and {links} link(s) deleted.")
+                }
+                (spans, links, candidates) => format!(
+                    "Settings applied; {spans} span(s), {links} link(s) and {candidates} \
+                     candidate(s) deleted."
+                ),
+            },
+        );
     }
 
     /// Scrolls the article to the selected span.

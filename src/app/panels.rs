@@ -483,24 +483,25 @@ fn span_list_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     let (rect, _) =
                         ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
                     ui.painter().rect_filled(rect, 2.0, color);
-                    if ui
-                        .selectable_label(selected, shorten(doc.span_text(span), 42))
-                        .clicked()
-                    {
-                        jump = Some(span.id);
-                    }
                     // Who said it, beside every quote and claim; marked when nobody.
-                    if let Some(speaker) = attribution
+                    // One label of a bounded length: the panel must not grow with it.
+                    let speaker = attribution
                         .speakers
                         .get(&span.id)
-                        .and_then(|id| doc.span(*id))
-                    {
-                        ui.label(
-                            RichText::new(format!("— {}", shorten(doc.span_text(speaker), 20)))
-                                .weak(),
-                        );
-                    } else if can_speak.contains(&span.label) {
-                        ui.colored_label(ui.visuals().warn_fg_color, "no speaker");
+                        .and_then(|id| doc.span(*id));
+                    let text = match speaker {
+                        Some(speaker) => format!(
+                            "{}  — {}",
+                            shorten(doc.span_text(span), 26),
+                            shorten(doc.span_text(speaker), 14)
+                        ),
+                        None if can_speak.contains(&span.label) => {
+                            format!("{}  (no speaker)", shorten(doc.span_text(span), 28))
+                        }
+                        None => shorten(doc.span_text(span), 42),
+                    };
+                    if ui.selectable_label(selected, text).clicked() {
+                        jump = Some(span.id);
                     }
                 });
             }
