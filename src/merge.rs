@@ -202,26 +202,33 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> MergeOutcome {
                 message,
             });
         };
+        // A document taken whole from one side, with that side's schema: its links are
+        // checked against the merged schema below.
+        let whole = |doc: &Document, side: Side| {
+            let schema = match side {
+                Side::Ours => &ours.schema,
+                Side::Theirs => &theirs.schema,
+            };
+            Some((doc.clone(), Some((schema, side))))
+        };
         let merged = match (b, o, t) {
             (_, None, None) => None,
-            (Some(b), Some(o), None) | (Some(b), None, Some(o)) if o == b => None,
-            (Some(_), Some(kept), None) | (Some(_), None, Some(kept)) => {
-                let (removed, changed) = if o.is_some() {
-                    ("theirs", "ours")
-                } else {
-                    ("ours", "theirs")
-                };
-                say(format!(
-                    "removed in {removed}, changed in {changed}: kept {changed}' version"
-                ));
-                Some(kept.clone())
+            (Some(b), Some(one), None) | (Some(b), None, Some(one)) if one == b => None,
+            (Some(_), Some(kept), None) => {
+                say("removed in theirs, changed in ours: kept ours' version".to_owned());
+                whole(kept, Side::Ours)
             }
-            (None, Some(one), None) | (None, None, Some(one)) => Some(one.clone()),
+            (Some(_), None, Some(kept)) => {
+                say("removed in ours, changed in theirs: kept theirs' version".to_owned());
+                whole(kept, Side::Theirs)
+            }
+            (None, Some(one), None) => whole(one, Side::Ours),
+            (None, None, Some(one)) => whole(one, Side::Theirs),
             (b, Some(o), Some(t)) => {
                 if o == t || b.is_some_and(|b| b == t) {
-                    Some(o.clone())
+                    whole(o, Side::Ours)
                 } else if b.is_some_and(|b| b == o) {
-                    Some(t.clone())
+                    whole(t, Side::Theirs)
                 } else if o.digest() != t.digest() {
                     let replaced = |d: &Document| b.is_some_and(|b| b.digest() != d.digest());
                     let reason = match (b, replaced(o), replaced(t)) {
@@ -237,16 +244,39 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> MergeOutcome {
                         title: o.title.clone(),
                         reason: reason.to_owned(),
                     });
-                    Some(o.clone())
+                    whole(o, Side::Ours)
                 } else {
                     // Both sides replaced the text alike: the base's offsets do not
                     // apply, so the two are merged as if both had added the document.
                     let b = b.filter(|b| b.digest() == o.digest());
                     let (doc, made) = merge_document(b, o, t, &permissive, &authors, &mut say);
                     conflict_candidates += made;
-                    Some(doc)
+                    Some((doc, None))
                 }
             }
+        };
+        let merged = match merged {
+            // Checked only when the schemas differ: the other side's schema change may
+            // not allow some of its links (they become candidates, as in any merge).
+            Some((doc, Some((schema, side))))
+                if *schema != permissive && !fits(&doc, &permissive) =>
+            {
+                // Merged as that side's additions to an empty copy, so that what does
+                // not fit becomes that side's candidates.
+                let empty = doc
+                    .clone()
+                    .from_validated_parts(Vec::new(), Vec::new(), 1, 1)
+                    .with_validated_candidates(Vec::new(), 1);
+                let (o, t) = match side {
+                    Side::Ours => (&doc, &empty),
+                    Side::Theirs => (&empty, &doc),
+                };
+                let (doc, made) =
+                    merge_document(Some(&empty), o, t, &permissive, &authors, &mut say);
+                conflict_candidates += made;
+                Some(doc)
+            }
+            other => other.map(|(doc, _)| doc),
         };
         conflicts.extend(doc_conflicts);
         documents.extend(merged);
@@ -263,6 +293,32 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> MergeOutcome {
         refused_documents,
         conflict_candidates,
     }
+}
+
+/// Whether every link and link candidate of a document fits `schema` (its labels are
+/// all in it).
+fn fits(doc: &Document, schema: &Schema) -> bool {
+    let labels: HashMap<SpanId, &str> = doc
+        .spans()
+        .iter()
+        .map(|s| (s.id, s.label.as_str()))
+        .collect();
+    let links = doc
+        .links()
+        .iter()
+        .all(|l| match (labels.get(&l.from), labels.get(&l.to)) {
+            (Some(from), Some(to)) => check_link_labels(schema, &l.link_type, from, to).is_ok(),
+            _ => false,
+        });
+    links
+        && doc.candidates().iter().all(|c| match &c.proposal {
+            Proposal::Link {
+                from,
+                to,
+                link_type,
+            } => check_link_labels(schema, link_type, &from.label, &to.label).is_ok(),
+            Proposal::Span(_) => true,
+        })
 }
 
 /// The name a side's comments are written by: its annotator, else the side's name.
@@ -858,8 +914,8 @@ fn merge_document(
             links: &[],
             candidates: &[],
             status: Status::Todo,
-            title: &ours.title,
-            source: ours.source.as_deref(),
+            title: "",
+            source: None,
         },
         Parts::of,
     );
@@ -927,6 +983,8 @@ fn merge_document(
     // A side's span id -> the merged span's id.
     let mut ours_map: HashMap<SpanId, SpanId> = HashMap::with_capacity(o.spans.len());
     let mut theirs_map: HashMap<SpanId, SpanId> = HashMap::with_capacity(t.spans.len());
+    // The side versions of base spans set aside as conflict candidates.
+    let mut aside: HashSet<(Side, SpanId)> = HashSet::new();
     for bs in b.spans {
         let (os, ts) = (ours_spans.get(&bs.id), theirs_spans.get(&bs.id));
         match (os, ts) {
@@ -946,6 +1004,7 @@ fn merge_document(
                         bs_key = SpanKey::of(bs),
                     ));
                     builder.span_conflict(one, side);
+                    aside.insert((side, one.id));
                 }
             }
             (Some(&os), Some(&ts)) => {
@@ -962,6 +1021,8 @@ fn merge_document(
                     ));
                     builder.span_conflict(os, Side::Ours);
                     builder.span_conflict(ts, Side::Theirs);
+                    aside.insert((Side::Ours, os.id));
+                    aside.insert((Side::Theirs, ts.id));
                     continue;
                 };
                 let mut span = Span::new(bs.id, start, end, label.clone());
@@ -1016,7 +1077,9 @@ fn merge_document(
         added(o.spans, &base_spans, span_id),
         added(t.spans, &base_spans, span_id),
     );
-    let both_added_spans = !ours_added.is_empty() && !theirs_added.is_empty();
+    // Theirs' additions get fresh ids whenever ours handed out any id since the base
+    // (even for spans it removed again): the same id must never name two spans.
+    let both_added_spans = ours.next_span_id().0 > base_next.0 && !theirs_added.is_empty();
     for span in ours_added {
         let id = builder.place(span.clone(), false, Side::Ours);
         ours_map.insert(span.id, id);
@@ -1036,7 +1099,21 @@ fn merge_document(
     );
     let mut link_conflicts = 0;
     for bl in b.links {
-        let (Some(ol), Some(tl)) = (ours_links.get(&bl.id), theirs_links.get(&bl.id)) else {
+        let (ol, tl) = (ours_links.get(&bl.id), theirs_links.get(&bl.id));
+        let (Some(ol), Some(tl)) = (ol, tl) else {
+            // Removed on one side: with the span that side removed, when the other's
+            // version of that span is set aside as a candidate the link goes with it.
+            let kept = ol
+                .map(|l| (l, Side::Ours, ours))
+                .or(tl.map(|l| (l, Side::Theirs, theirs)));
+            if let Some((link, side, doc)) = kept
+                && [link.from, link.to]
+                    .iter()
+                    .any(|id| aside.contains(&(side, *id)))
+            {
+                link_conflicts += 1;
+                builder.link_conflict(doc, link, side, say);
+            }
             continue;
         };
         let ends = ours_map.get(&ol.from).zip(ours_map.get(&ol.to));
@@ -1052,7 +1129,7 @@ fn merge_document(
         added(o.links, &base_links, link_id),
         added(t.links, &base_links, link_id),
     );
-    let both_added_links = !ours_added.is_empty() && !theirs_added.is_empty();
+    let both_added_links = ours.next_link_id().0 > base_next.1 && !theirs_added.is_empty();
     for (side, doc, map, links, fresh) in [
         (Side::Ours, ours, &ours_map, ours_added, false),
         (
@@ -1137,7 +1214,7 @@ fn merge_document(
         added(o.candidates, &base_cands, candidate_id),
         added(t.candidates, &base_cands, candidate_id),
     );
-    let both_added_cands = !ours_added.is_empty() && !theirs_added.is_empty();
+    let both_added_cands = ours.next_candidate_id().0 > base_next.2 && !theirs_added.is_empty();
     for candidate in ours_added {
         builder.candidate(candidate, false, say);
     }
@@ -1159,4 +1236,236 @@ fn merge_document(
         .from_validated_parts(spans, links, next_span, next_link)
         .with_validated_candidates(candidates, next_candidate);
     (doc, made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Edit;
+    use crate::review::testing::{Doc, project};
+
+    const TEXT: &str = "\"Peace now,\" said Zelensky in Kyiv on Tuesday.";
+
+    /// A base of one document: a quote (0..12) said by an actor (18..26) and a place
+    /// (30..34).
+    fn base() -> Project {
+        project(
+            "alice",
+            &[Doc {
+                id: "doc",
+                text: TEXT,
+                spans: &[(0, 12, "quote"), (18, 26, "actor"), (30, 34, "location")],
+                links: &[(0, 1, "said_by")],
+            }],
+        )
+    }
+
+    fn edit(project: &mut Project, make: impl FnOnce(&mut Document, &Schema) -> Edit) {
+        let schema = project.schema.clone();
+        let doc = &mut project.documents[0];
+        let edit = make(doc, &schema);
+        doc.apply(edit, &schema).expect("the edit applies");
+    }
+
+    fn pending(doc: &Document) -> Vec<(Proposal, String)> {
+        doc.pending_candidates()
+            .iter()
+            .map(|c| {
+                let Origin::Merge(side) = &c.origin else {
+                    panic!("a merge candidate")
+                };
+                (c.proposal.clone(), side.clone())
+            })
+            .collect()
+    }
+
+    fn key(start: usize, end: usize, label: &str) -> SpanKey {
+        SpanKey {
+            start,
+            end,
+            label: label.to_owned(),
+        }
+    }
+
+    #[test]
+    fn changes_to_different_fields_of_one_span_combine() {
+        let base = base();
+        let mut ours = base.clone();
+        edit(&mut ours, |d, _| {
+            d.resize_edit(SpanId(3), 30, 46).expect("span")
+        });
+        let mut theirs = base.clone();
+        edit(&mut theirs, |d, s| {
+            d.relabel_edit(SpanId(3), "claim", s).expect("span")
+        });
+        edit(&mut theirs, |d, _| {
+            d.set_note_edit(SpanId(3), Some("check".into()))
+                .expect("span")
+        });
+        let outcome = merge(&base, &ours, &theirs);
+        assert!(outcome.is_clean(), "{outcome}");
+        let span = outcome.project.documents[0].span(SpanId(3)).expect("kept");
+        assert_eq!(
+            (span.start, span.end, span.label.as_str()),
+            (30, 46, "claim")
+        );
+        assert_eq!(span.note.as_deref(), Some("check"));
+    }
+
+    #[test]
+    fn a_span_removed_on_one_side_and_changed_on_the_other_becomes_a_candidate_with_its_link() {
+        let base = base();
+        let mut ours = base.clone();
+        edit(&mut ours, |d, _| {
+            d.remove_span_edit(SpanId(2)).expect("span")
+        });
+        let mut theirs = base.clone();
+        edit(&mut theirs, |d, _| {
+            d.resize_edit(SpanId(2), 23, 26).expect("span")
+        });
+        let outcome = merge(&base, &ours, &theirs);
+        assert_eq!(outcome.conflicts.len(), 2, "{outcome}");
+        let doc = &outcome.project.documents[0];
+        assert!(doc.span(SpanId(2)).is_none());
+        assert!(doc.links().is_empty());
+        assert_eq!(
+            pending(doc),
+            [
+                (
+                    Proposal::Link {
+                        from: key(0, 12, "quote"),
+                        to: key(23, 26, "actor"),
+                        link_type: "said_by".into()
+                    },
+                    "theirs".to_owned()
+                ),
+                (Proposal::Span(key(23, 26, "actor")), "theirs".to_owned()),
+            ]
+        );
+        assert_eq!(outcome.conflict_candidates, 2);
+    }
+
+    #[test]
+    fn a_link_to_a_span_the_other_side_removed_becomes_candidates() {
+        let base = base();
+        let mut ours = base.clone();
+        edit(&mut ours, |d, _| {
+            d.remove_span_edit(SpanId(2)).expect("span")
+        });
+        let mut theirs = base.clone();
+        edit(&mut theirs, |d, _| d.add_span_edit(13, 17, "claim"));
+        edit(&mut theirs, |d, _| {
+            d.add_link_edit(SpanId(4), SpanId(2), "said_by")
+        });
+        let outcome = merge(&base, &ours, &theirs);
+        assert_eq!(outcome.conflicts.len(), 1, "{outcome}");
+        let doc = &outcome.project.documents[0];
+        assert!(doc.span(SpanId(2)).is_none());
+        assert!(doc.span(SpanId(4)).is_some());
+        assert!(doc.links().is_empty());
+        assert_eq!(
+            pending(doc),
+            [
+                (
+                    Proposal::Link {
+                        from: key(13, 17, "claim"),
+                        to: key(18, 26, "actor"),
+                        link_type: "said_by".into()
+                    },
+                    "theirs".to_owned()
+                ),
+                (Proposal::Span(key(18, 26, "actor")), "theirs".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn notes_and_statuses_set_differently_are_settled_and_reported() {
+        let base = base();
+        let mut ours = base.clone();
+        edit(&mut ours, |d, _| {
+            d.set_note_edit(SpanId(1), Some("ours".into()))
+                .expect("span")
+        });
+        edit(&mut ours, |d, _| d.set_status_edit(Status::Done));
+        let mut theirs = base.clone();
+        theirs.annotator = "bob".into();
+        edit(&mut theirs, |d, _| {
+            d.set_note_edit(SpanId(1), Some("theirs".into()))
+                .expect("span")
+        });
+        edit(&mut theirs, |d, _| d.set_status_edit(Status::InProgress));
+        let outcome = merge(&base, &ours, &theirs);
+        assert_eq!(outcome.conflicts.len(), 2, "{outcome}");
+        let doc = &outcome.project.documents[0];
+        assert_eq!(doc.status, Status::InProgress);
+        let span = doc.span(SpanId(1)).expect("kept");
+        assert_eq!(span.note.as_deref(), Some("ours"));
+        assert_eq!(
+            span.comments,
+            [Comment {
+                author: "bob".into(),
+                text: "theirs".into()
+            }]
+        );
+        // Changed on one side only: taken.
+        assert_eq!(outcome.project.annotator, "bob");
+    }
+
+    #[test]
+    fn additions_on_both_sides_get_ids_above_both_and_the_same_one_is_kept_once() {
+        let base = base();
+        let mut ours = base.clone();
+        edit(&mut ours, |d, _| d.add_span_edit(38, 45, "actor"));
+        let mut theirs = base.clone();
+        edit(&mut theirs, |d, _| d.add_span_edit(38, 45, "actor"));
+        edit(&mut theirs, |d, _| d.add_span_edit(13, 17, "claim"));
+        edit(&mut theirs, |d, _| {
+            d.add_link_edit(SpanId(5), SpanId(2), "said_by")
+        });
+        let outcome = merge(&base, &ours, &theirs);
+        assert!(outcome.is_clean(), "{outcome}");
+        let doc = &outcome.project.documents[0];
+        let ids: Vec<(u64, &str)> = doc
+            .spans()
+            .iter()
+            .map(|s| (s.id.0, doc.span_text(s)))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                (1, "\"Peace now,\""),
+                (6, "said"),
+                (2, "Zelensky"),
+                (3, "Kyiv"),
+                (4, "Tuesday")
+            ]
+        );
+        assert_eq!(doc.next_span_id(), SpanId(7));
+        let link = doc
+            .links()
+            .iter()
+            .find(|l| l.from == SpanId(6))
+            .expect("followed");
+        assert_eq!(link.to, SpanId(2));
+    }
+
+    #[test]
+    fn a_label_one_side_removed_stays_while_the_other_uses_it() {
+        let base = base();
+        let mut ours = base.clone();
+        let mut schema = ours.schema.clone();
+        schema.labels.retain(|l| l.key != "claim");
+        schema.link_types[0].from.retain(|l| l != "claim");
+        ours.change_schema(crate::model::SchemaChange {
+            schema,
+            ..Default::default()
+        });
+        let mut theirs = base.clone();
+        edit(&mut theirs, |d, _| d.add_span_edit(13, 17, "claim"));
+        let outcome = merge(&base, &ours, &theirs);
+        assert!(outcome.project.schema.label("claim").is_some());
+        assert_eq!(outcome.conflicts.len(), 1, "{outcome}");
+        assert!(outcome.project.schema.problems().is_empty());
+    }
 }
