@@ -14,6 +14,7 @@ use criterion::Criterion;
 use marginalia::merge::merge;
 use marginalia::model::{Document, Project, Span, SpanId};
 
+#[allow(dead_code, reason = "this bench needs only the bulk generator")]
 #[path = "../tests/store/generate.rs"]
 mod generate;
 
