@@ -367,7 +367,6 @@ type Triple<'a, K, T> = (K, Option<&'a T>, Option<&'a T>, Option<&'a T>);
 /// Every key of three ordered lists with each list's item, in the merged order: the
 /// order of the side that reordered (ours when both did, or neither), then the keys
 /// only the other side has, in its order, then the base's.
-
 fn keyed_triples<'a, K: Ord + Clone + std::hash::Hash, T>(
     base: &'a [T],
     ours: &'a [T],
