@@ -12,7 +12,7 @@ use crate::formats::{
     self, ExportOptions, ExportReport, Format, FormatError, ImportOptions, ImportReport, Layer,
     OffsetUnit, Split,
 };
-use crate::model::{Document, Project, Status};
+use crate::model::{Document, Origin, Project, Status};
 use crate::store::{self, LoadError, SaveMode};
 
 /// Marginalia: hand-annotate news articles with claims, quotes, locations and actors.
@@ -159,6 +159,29 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Merge two versions of a project file three ways, as a git merge driver
+    /// (`marginalia merge %O %A %B`): the result is written over OURS. Exit 0 when
+    /// merged cleanly, 1 when conflicts are left as open candidates (or a document's
+    /// text differs between the sides, ours kept), 2 on an error (OURS untouched).
+    Merge {
+        /// The common ancestor (git's %O); an empty file when there is none.
+        base: PathBuf,
+        /// Our version (git's %A), overwritten with the result.
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+    },
+    /// Set up the current git repository for project files: the merge driver in its
+    /// config and `*.ron merge=marginalia` in .gitattributes; with --pre-commit also a
+    /// hook that validates the staged .ron files before every commit.
+    GitSetup {
+        /// Also install a pre-commit hook that runs `marginalia validate`.
+        #[arg(long)]
+        pre_commit: bool,
+        /// Replace a pre-commit hook that Marginalia did not install.
+        #[arg(long, requires = "pre_commit")]
+        force: bool,
+    },
 }
 
 /// What `main` should do after parsing the arguments.
@@ -241,6 +264,8 @@ pub fn run(cli: Cli) -> Run {
             annotator,
             force,
         } => adjudicate(&files, &output, &annotator, force, &mut stdout),
+        Command::Merge { base, ours, theirs } => merge(&base, &ours, &theirs, &mut stdout),
+        Command::GitSetup { pre_commit, force } => git_setup(pre_commit, force, &mut stdout),
     };
     Run::Done(match result {
         Ok(code) => code,
@@ -368,9 +393,19 @@ fn validate(files: &[PathBuf], out: &mut impl std::io::Write) -> anyhow::Result<
                         1 => " in 1 document".to_owned(),
                         n => format!(" in {n} documents"),
                     };
+                    let from_merge = project
+                        .documents
+                        .iter()
+                        .flat_map(Document::candidates)
+                        .filter(|c| c.is_pending() && matches!(c.origin, Origin::Merge(_)))
+                        .count();
+                    let merge_note = match from_merge {
+                        0 => String::new(),
+                        n => format!(", {n} of them merge conflicts"),
+                    };
                     writeln!(
                         out,
-                        "{}: {}{where_} ({} accepted, {} rejected)",
+                        "{}: {}{where_} ({} accepted, {} rejected{merge_note})",
                         file.display(),
                         open_candidates(counts.pending),
                         counts.accepted,
@@ -795,5 +830,189 @@ fn adjudicate(
         output.display(),
         open_candidates(adjudication.project.open_candidate_count())
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `marginalia merge BASE OURS THEIRS`, git's merge driver: merges the three versions
+/// and writes the result over OURS atomically (no backup beside it: git keeps every
+/// version). OURS is left untouched on any error.
+fn merge(
+    base: &Path,
+    ours: &Path,
+    theirs: &Path,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<ExitCode> {
+    use anyhow::Context as _;
+
+    // Git hands an empty file as the base of a path added on both branches.
+    let base_empty = std::fs::metadata(base)
+        .with_context(|| format!("cannot read {}", base.display()))?
+        .len()
+        == 0;
+    let base_project = if base_empty {
+        Project {
+            schema: crate::model::Schema {
+                labels: Vec::new(),
+                link_types: Vec::new(),
+            },
+            ..Project::new("", "")
+        }
+    } else {
+        load(base)?.project
+    };
+    let ours_project = load(ours)?.project;
+    let theirs_project = load(theirs)?.project;
+    let outcome = crate::merge::merge(&base_project, &ours_project, &theirs_project);
+    // The merge makes valid projects by construction; check anyway rather than hand
+    // git a file that does not load.
+    if let Err(error) = store::from_str(&store::to_ron(&outcome.project), ours) {
+        bail!(
+            "the merged project is not valid, which is a bug in Marginalia; {} was left \
+             as it was:\n{error}",
+            ours.display()
+        );
+    }
+    store::save_without_backup(&outcome.project, ours)?;
+    write!(out, "{outcome}")?;
+    if outcome.is_clean() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        writeln!(
+            out,
+            "resolve the open candidates in the window (F8 steps to the next, Enter \
+             accepts, Backspace rejects), then `git add` the file"
+        )?;
+        Ok(ExitCode::from(EXIT_INVALID))
+    }
+}
+
+/// The merge driver's git config entries.
+const MERGE_DRIVER: [(&str, &str); 2] = [
+    ("merge.marginalia.name", "Marginalia project files"),
+    ("merge.marginalia.driver", "marginalia merge %O %A %B"),
+];
+
+/// The .gitattributes line that sends project files to the driver.
+const ATTRIBUTES_LINE: &str = "*.ron merge=marginalia";
+
+/// Marks a pre-commit hook as Marginalia's, so that setup may update it.
+const HOOK_MARK: &str = "installed by `marginalia git-setup --pre-commit`";
+
+/// The pre-commit hook: validates the staged version (the index, not the work tree)
+/// of every .ron file the commit adds or changes.
+fn pre_commit_hook() -> String {
+    format!(
+        r#"#!/bin/sh
+# Marginalia pre-commit hook, {HOOK_MARK}:
+# validates the staged version of every .ron project file the commit adds or changes.
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+git diff --cached --name-only --diff-filter=ACMR -z -- '*.ron' > "$tmp/files" || exit 2
+[ -s "$tmp/files" ] || exit 0
+xargs -0 git checkout-index --prefix="$tmp/staged/" -- < "$tmp/files" || exit 2
+cd "$tmp/staged" && xargs -0 marginalia validate < "$tmp/files"
+"#
+    )
+}
+
+/// Runs git with `args` in the current folder and returns its trimmed output.
+fn git(args: &[&str]) -> anyhow::Result<String> {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|error| anyhow::anyhow!("cannot run git: {error}"))?;
+    if !output.status.success() {
+        bail!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// `marginalia git-setup [--pre-commit [--force]]`: idempotent; says what it changed
+/// and what was already in place.
+fn git_setup(
+    pre_commit: bool,
+    force: bool,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<ExitCode> {
+    use anyhow::Context as _;
+
+    let top = PathBuf::from(
+        git(&["rev-parse", "--show-toplevel"])
+            .context("git-setup works inside a git repository")?,
+    );
+    for (key, value) in MERGE_DRIVER {
+        // `git config --get` fails when the key is not set.
+        if git(&["config", "--get", key]).ok().as_deref() == Some(value) {
+            writeln!(out, "git config {key} is already \"{value}\"")?;
+        } else {
+            git(&["config", key, value])?;
+            writeln!(out, "set git config {key} to \"{value}\"")?;
+        }
+    }
+    let attributes = top.join(".gitattributes");
+    let existing = match std::fs::read_to_string(&attributes) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", attributes.display()));
+        }
+    };
+    if existing.lines().any(|line| line.trim() == ATTRIBUTES_LINE) {
+        writeln!(
+            out,
+            "{} already has `{ATTRIBUTES_LINE}`",
+            attributes.display()
+        )?;
+    } else {
+        let mut text = existing;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(ATTRIBUTES_LINE);
+        text.push('\n');
+        std::fs::write(&attributes, text)
+            .with_context(|| format!("cannot write {}", attributes.display()))?;
+        writeln!(out, "added `{ATTRIBUTES_LINE}` to {}", attributes.display())?;
+    }
+    if pre_commit {
+        let hooks = PathBuf::from(git(&["rev-parse", "--git-path", "hooks"])?);
+        let hook = hooks.join("pre-commit");
+        let wanted = pre_commit_hook();
+        match std::fs::read_to_string(&hook) {
+            Ok(text) if text == wanted => {
+                writeln!(
+                    out,
+                    "the pre-commit hook {} is already installed",
+                    hook.display()
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Ok(text) if !text.contains(HOOK_MARK) && !force => bail!(
+                "{} exists and is not Marginalia's; it was left alone (pass --force to \
+                 replace it, or call `marginalia validate` from it yourself)",
+                hook.display()
+            ),
+            _ => {}
+        }
+        std::fs::create_dir_all(&hooks)
+            .with_context(|| format!("cannot create {}", hooks.display()))?;
+        std::fs::write(&hook, wanted)
+            .with_context(|| format!("cannot write {}", hook.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
+                .with_context(|| format!("cannot make {} executable", hook.display()))?;
+        }
+        writeln!(
+            out,
+            "installed the pre-commit hook {}: it validates the staged .ron files",
+            hook.display()
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,8 @@ mod corpus;
 mod fault;
 #[path = "store/generate.rs"]
 mod generate;
+#[path = "store/merge.rs"]
+mod merge;
 #[path = "store/roundtrip.rs"]
 mod roundtrip;
 #[path = "store/save.rs"]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 pub use format::{CURRENT_VERSION, REVIEW_VERSION, peek_version, to_ron, version_of};
 pub use load::{MAX_FILE_BYTES, fast_reader_agrees, from_str};
-pub use save::{DiskStamp, SaveError, SaveMode, backup_path, save};
+pub use save::{DiskStamp, SaveError, SaveMode, backup_path, save, save_without_backup};
 
 use crate::model::Project;
 

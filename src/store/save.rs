@@ -117,6 +117,23 @@ pub fn save(
     loaded: Option<&DiskStamp>,
     mode: SaveMode,
 ) -> Result<DiskStamp, SaveError> {
+    write(project, path, loaded, mode, true)
+}
+
+/// Saves `project` over `path` atomically like [`save`], but keeps no backup: for a file
+/// whose previous content is kept elsewhere, such as the temporary copy of "ours" that
+/// git hands a merge driver (a backup would be left behind in the work tree).
+pub fn save_without_backup(project: &Project, path: &Path) -> Result<DiskStamp, SaveError> {
+    write(project, path, None, SaveMode::Force, false)
+}
+
+fn write(
+    project: &Project,
+    path: &Path,
+    loaded: Option<&DiskStamp>,
+    mode: SaveMode,
+    backup: bool,
+) -> Result<DiskStamp, SaveError> {
     let bytes = to_ron(project).into_bytes();
     let io = |what| {
         move |source| SaveError::Io {
@@ -181,7 +198,7 @@ pub fn save(
         .sync_all()
         .map_err(io("cannot flush the temporary file to disk"))?;
 
-    if existing.is_some() {
+    if existing.is_some() && backup {
         keep_backup(path).map_err(io("cannot keep the previous version as a backup"))?;
     }
     let file = temp

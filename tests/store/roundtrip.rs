@@ -149,7 +149,7 @@ struct DocRecipe {
 }
 
 #[derive(Clone, Debug)]
-struct ProjectRecipe {
+pub(crate) struct ProjectRecipe {
     name: String,
     annotator: String,
     small_schema: bool,
@@ -217,7 +217,8 @@ fn doc_recipe() -> impl Strategy<Value = DocRecipe> {
         )
 }
 
-fn project_recipe() -> impl Strategy<Value = ProjectRecipe> {
+/// Recipes of varied projects (also the merge tests' bases).
+pub(crate) fn project_recipe() -> impl Strategy<Value = ProjectRecipe> {
     (
         text(5),
         text(3),
@@ -272,7 +273,7 @@ fn schema(recipe: &ProjectRecipe) -> Schema {
 
 /// Builds the project through the edit API, skipping the edits it refuses (duplicates,
 /// links the schema does not allow): what is left is what a user could have made.
-fn build(recipe: &ProjectRecipe) -> Project {
+pub(crate) fn build(recipe: &ProjectRecipe) -> Project {
     let mut project = Project::new(recipe.name.clone(), recipe.annotator.clone());
     project.schema = schema(recipe);
     let schema = project.schema.clone();
