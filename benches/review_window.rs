@@ -31,7 +31,11 @@ impl Window {
         let ctx = egui::Context::default();
         ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
         let app = MarginaliaApp::new(None, Prefs::default(), Recovery::disabled());
-        let mut window = Self { ctx, app, time: 0.0 };
+        let mut window = Self {
+            ctx,
+            app,
+            time: 0.0,
+        };
         // Fonts loaded and the sample drawn once, as in a running app.
         window.frame(Vec::new());
         window
@@ -94,7 +98,11 @@ fn main() {
     println!(
         "open a review of 3 × 100 documents × 2,000 spans and draw its first frame: {total:?} \
          (first frame {first_frame:?}); budget 1 s: {}",
-        if total <= Duration::from_secs(1) { "met" } else { "MISSED" }
+        if total <= Duration::from_secs(1) {
+            "met"
+        } else {
+            "MISSED"
+        }
     );
     let mut steps: Vec<Duration> = (0..300).map(|_| window.frame(f8())).collect();
     steps.sort();
@@ -102,7 +110,11 @@ fn main() {
         "step to the next disagreement (300 frames, crossing documents): median {:?}, worst {:?}; budget 16 ms: {}",
         steps[steps.len() / 2],
         steps[steps.len() - 1],
-        if steps[steps.len() - 1] <= Duration::from_millis(16) { "met" } else { "MISSED" }
+        if steps[steps.len() - 1] <= Duration::from_millis(16) {
+            "met"
+        } else {
+            "MISSED"
+        }
     );
 
     let mut c = Criterion::default().configure_from_args().sample_size(10);

@@ -125,4 +125,3 @@ pub fn annotator(name: &str, base: &[(String, Vec<(usize, usize, usize)>)], seed
     }
     project
 }
-

@@ -6,10 +6,12 @@
 //! ("said Peskov", "according to Trump"). A verb after a pronoun ("he said") is a
 //! clause without a speaker: it still ties the quote next to it, so the quote is not
 //! given to an actor further away. A quote takes the nearest clause in the sentences it
-//! covers; failing that the first clause of the next sentence ("“…” Then Trump added
-//! …"), unless another quote or claim comes first.
+//! covers; failing that the first clause of the next sentence in its paragraph ("“…”
+//! Then Trump added …"). A clause never reaches across another quote or claim, and one
+//! that reports what follows it ("…, and Putin has warned he's ready") takes nothing
+//! before it but a direct quotation ("“We are ready,” Peskov said, “…”").
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::text::{Verbs, sentence_of, sentence_starts, words};
 use super::{Config, Context, Piece, allows};
@@ -33,6 +35,8 @@ struct Clause {
     start: usize,
     end: usize,
     speaker: Option<usize>,
+    /// The verb follows a pronoun ("he said").
+    pronoun: bool,
 }
 
 /// The `said_by` and `continues` links the rule proposes: (from, to, link type), with
@@ -80,18 +84,50 @@ pub(super) fn links(
         piece.id.is_some_and(|id| linked.contains(&(id, link_type)))
     };
 
+    // Who said what already, to follow a pronoun back to the speaker before it.
+    let existing: HashMap<SpanId, SpanId> = cx
+        .doc
+        .links()
+        .iter()
+        .filter(|l| l.link_type == said_by.key)
+        .map(|l| (l.from, l.to))
+        .collect();
+    let speaker_at: HashMap<SpanId, usize> = speakers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((p.id?, i)))
+        .collect();
+    let paragraphs: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
+    let paragraph_of = |at: usize| paragraphs.partition_point(|&p| p <= at);
+
     let mut out = Vec::new();
-    for (at, quote) in attributed.iter().enumerate() {
+    // The speaker of the latest attributed span, and its paragraph.
+    let mut last: Option<(usize, usize)> = None;
+    for quote in &attributed {
+        let paragraph = paragraph_of(quote.start);
         if has(quote, &said_by.key) {
+            last = quote
+                .id
+                .and_then(|id| existing.get(&id))
+                .and_then(|to| speaker_at.get(to))
+                .map(|&i| (i, paragraph));
             continue;
         }
-        let Some(index) = speaker_of(quote, at, &attributed, &clauses, &sentences, text.len())
-        else {
+        let Some(clause) = speaker_of(text, quote, &attributed, &clauses, &sentences) else {
             continue;
+        };
+        let index = match (clause.speaker, last) {
+            (Some(index), _) => index,
+            // "“…,” he said": the one who spoke last in this paragraph.
+            (None, Some((index, at))) if clause.pronoun && at == paragraph => index,
+            (None, _) => continue,
         };
         let speaker = speakers[index];
         if allows(schema, &said_by.key, &quote.label, &speaker.label) {
             out.push(((*quote).clone(), speaker.clone(), said_by.key.clone()));
+            last = Some((index, paragraph));
         }
     }
 
@@ -135,6 +171,7 @@ fn clause(
         start: verb.start,
         end: verb.end,
         speaker: None,
+        pronoun: false,
     };
     // The speaker after the verb.
     let after = || {
@@ -146,6 +183,7 @@ fn clause(
                 start: verb.start,
                 end: piece.end,
                 speaker: Some(first),
+                pronoun: false,
             })
     };
     if verb.speaker_follows {
@@ -162,7 +200,10 @@ fn clause(
         .flat_map(char::to_lowercase)
         .collect();
     if PRONOUNS.contains(&last_word.as_str()) {
-        return lone;
+        return Clause {
+            pronoun: true,
+            ..lone
+        };
     }
     // The subject: the span ending nearest before the verb (spans nest, so look at a
     // few that start before it).
@@ -178,62 +219,106 @@ fn clause(
                 start: piece.start,
                 end: verb.end,
                 speaker: Some(i),
+                pronoun: false,
             };
         }
     }
     after().unwrap_or(lone)
 }
 
-/// The speaker of the attributed span `quote` (the `at`-th of `attributed`): the
-/// nearest clause in the sentences it covers, else the first of the next sentence if no
-/// other attributed span comes before it.
-fn speaker_of(
+/// The clause of the attributed span `quote`: the nearest clause that can tie it
+/// ([`ties`]) in the sentences it covers, else the first such clause of the next
+/// sentence in the same paragraph.
+fn speaker_of<'c>(
+    text: &str,
     quote: &Piece,
-    at: usize,
     attributed: &[&Piece],
-    clauses: &[Clause],
+    clauses: &'c [Clause],
     sentences: &[usize],
-    text_len: usize,
-) -> Option<usize> {
+) -> Option<&'c Clause> {
     let first = sentence_of(sentences, quote.start);
     let last = sentence_of(sentences, quote.end.saturating_sub(1).max(quote.start));
-    let bound = |s: usize| sentences.get(s).copied().unwrap_or(text_len);
+    let bound = |s: usize| sentences.get(s).copied().unwrap_or(text.len());
     let (from, to) = (bound(first), bound(last + 1));
-    let outside = |c: &Clause| c.end <= quote.start || c.start >= quote.end;
     let distance = |c: &Clause| {
         if c.end <= quote.start {
             quote.start - c.end
         } else {
-            c.start - quote.end
+            c.start.saturating_sub(quote.end)
         }
     };
     let lo = clauses.partition_point(|c| c.start < from);
     let hi = clauses.partition_point(|c| c.start < to);
-    let nearest = clauses[lo..hi]
+    let mut near: Vec<&Clause> = clauses[lo..hi]
         .iter()
-        .filter(|c| c.end <= to && outside(c))
-        .min_by_key(|c| distance(c));
-    if let Some(clause) = nearest {
-        return clause.speaker;
+        .filter(|c| c.end <= to && ties(text, quote, c, attributed))
+        .collect();
+    near.sort_by_key(|c| (distance(c), c.start));
+    if let Some(clause) = near.first() {
+        return Some(clause);
     }
-    // The next sentence: its first clause, if no other quote or claim comes first.
     let next_end = bound(last + 2);
-    let clause = clauses[hi..]
+    clauses[hi..]
         .iter()
         .take_while(|c| c.start < next_end)
-        .find(|c| outside(c))?;
-    let between = attributed[at + 1..]
-        .iter()
-        .any(|p| p.start >= quote.end && p.start < clause.start);
-    if between { None } else { clause.speaker }
+        .find(|c| {
+            !text[quote.end.min(c.start)..c.start].contains('\n')
+                && ties(text, quote, c, attributed)
+        })
+}
+
+/// How close after a clause a span must start to be what the clause reports ("Putin
+/// has warned he's ready…").
+const REPORTS_GAP: usize = 30;
+
+/// Whether a clause can report `quote`: it lies outside the quote, no other attributed
+/// span stands between them, and a clause after the quote that already reports what
+/// follows it ("…, and Putin has warned he's ready") only takes a direct quotation
+/// before it ("“We are ready,” Peskov said, “…”").
+fn ties(text: &str, quote: &Piece, clause: &Clause, attributed: &[&Piece]) -> bool {
+    let other_within = |from: usize, to: usize| {
+        let first = attributed.partition_point(|p| p.start < from);
+        attributed[first..]
+            .iter()
+            .take_while(|p| p.start < to)
+            .any(|p| p.end <= to && !std::ptr::eq(*p, quote))
+    };
+    if clause.end <= quote.start {
+        return !other_within(clause.end, quote.start);
+    }
+    if clause.start < quote.end || other_within(quote.end, clause.start) {
+        return false;
+    }
+    let next = attributed.partition_point(|p| p.start < clause.end);
+    let reports_next = attributed
+        .get(next)
+        .is_some_and(|p| p.start - clause.end <= REPORTS_GAP);
+    !reports_next || is_direct(text, quote)
+}
+
+/// Whether a span is a direct quotation: it ends with a quotation mark.
+fn is_direct(text: &str, piece: &Piece) -> bool {
+    text[piece.start..piece.end]
+        .chars()
+        .next_back()
+        .is_some_and(super::quotes::is_mark)
 }
 
 /// Whether `later` continues `earlier` across a reporting clause: "“…,” she said, “…”"
-/// or "“…,” Peskov said. “…”". The earlier part must end in a comma (inside its marks or
-/// just after them), and only the clause may stand between them.
+/// or "“…,” Peskov said. “…”". Both parts are direct quotations (between marks), the
+/// earlier ends in a comma (inside its marks or just after them), and only the clause
+/// stands between them.
 fn splits(text: &str, earlier: &Piece, later: &Piece, verbs: &[super::text::VerbHit]) -> bool {
     let between = &text[earlier.end..later.start];
     if between.contains('\n') || between.split_whitespace().count() > SPLIT_WORDS {
+        return false;
+    }
+    let direct = is_direct(text, earlier)
+        && text[later.start..later.end]
+            .chars()
+            .next()
+            .is_some_and(super::quotes::is_mark);
+    if !direct {
         return false;
     }
     let earlier_text = text[earlier.start..earlier.end].trim_end_matches(super::quotes::is_mark);

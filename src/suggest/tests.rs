@@ -202,25 +202,18 @@ fn the_speaker_of_the_next_sentence() {
 }
 
 #[test]
-fn a_pronoun_keeps_the_quote_from_a_speaker_further_off() {
-    // "he said" ties the second quote; Trump said only the first.
+fn a_pronoun_keeps_the_quote_from_an_actor_who_did_not_speak() {
+    // Trump is named in the sentence before, but "he said" ties the quote, and nobody
+    // spoke before it in the paragraph: no speaker is guessed.
     let project = project(
-        "Trump said “the first.” Later, “the second,” he said.",
+        "Trump met Zelensky. “It went well,” he said.",
         &[
             ("Trump", "actor"),
-            ("“the first.”", "quote"),
-            ("“the second,”", "quote"),
+            ("Zelensky", "actor"),
+            ("“It went well,”", "quote"),
         ],
     );
-    let links = link_texts(&project, &run(&project, &[Rule::Speakers]));
-    assert_eq!(
-        links,
-        [(
-            "“the first.”".to_owned(),
-            "Trump".to_owned(),
-            "said_by".to_owned()
-        )]
-    );
+    assert!(link_texts(&project, &run(&project, &[Rule::Speakers])).is_empty());
 }
 
 #[test]
@@ -495,4 +488,77 @@ fn the_sample_article_quotations_are_all_found() {
     .expect("the sample loads");
     let suggestions = suggest(&sample, 0, &Config::with_rules(&[Rule::Quotes])).expect("doc");
     assert!(suggestions.is_empty(), "{suggestions:?}");
+}
+
+#[test]
+fn he_said_follows_the_speaker_before_it_in_the_paragraph() {
+    let project = project(
+        "Zelensky said “peace is near.” “We must keep the pressure,” he said.",
+        &[
+            ("Zelensky", "actor"),
+            ("“peace is near.”", "quote"),
+            ("“We must keep the pressure,”", "quote"),
+        ],
+    );
+    let links = link_texts(&project, &run(&project, &[Rule::Speakers]));
+    let speakers: Vec<&str> = links.iter().map(|l| l.1.as_str()).collect();
+    assert_eq!(speakers, ["Zelensky", "Zelensky"], "{links:?}");
+    // Not across paragraphs.
+    let project = self::project(
+        "Zelensky said “peace is near.”\n“We must keep the pressure,” he said.",
+        &[
+            ("Zelensky", "actor"),
+            ("“peace is near.”", "quote"),
+            ("“We must keep the pressure,”", "quote"),
+        ],
+    );
+    assert_eq!(
+        link_texts(&project, &run(&project, &[Rule::Speakers])).len(),
+        1
+    );
+}
+
+/// The sample with its links taken away: every `said_by` suggested is one the sample's
+/// annotator made (no wrong speaker), and most are found (12 of 23 by hand: the others
+/// need "he" resolved across sentences without a speaker before it, or are paraphrases
+/// with no reporting verb next to them).
+#[test]
+fn the_sample_speakers_suggested_are_the_annotators_links() {
+    let mut sample = crate::store::from_bytes(
+        include_bytes!("../../saves/sample.ron"),
+        std::path::Path::new("saves/sample.ron"),
+    )
+    .expect("the sample loads");
+    let schema = sample.schema.clone();
+    let doc = &mut sample.documents[0];
+    let links: Vec<(SpanKey, SpanKey, String)> = doc
+        .links()
+        .iter()
+        .map(|l| {
+            let key = |id| SpanKey::of(doc.span(id).expect("a link's span"));
+            (key(l.from), key(l.to), l.link_type.clone())
+        })
+        .collect();
+    let ids: Vec<_> = doc.links().iter().map(|l| l.id).collect();
+    for id in ids {
+        let edit = doc.remove_link_edit(id).expect("the link exists");
+        doc.apply(edit, &schema).expect("removable");
+    }
+    let suggestions =
+        suggest(&sample, 0, &Config::with_rules(&[Rule::Speakers])).expect("document 0");
+    let suggested: Vec<(SpanKey, SpanKey, String)> = suggestions
+        .into_iter()
+        .filter_map(|s| match s.proposal {
+            Proposal::Link {
+                from,
+                to,
+                link_type,
+            } => Some((from, to, link_type)),
+            Proposal::Span(_) => None,
+        })
+        .collect();
+    for link in &suggested {
+        assert!(links.contains(link), "not the annotator's: {link:?}");
+    }
+    assert!(suggested.len() >= 12, "only {} found", suggested.len());
 }
