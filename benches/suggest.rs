@@ -208,6 +208,12 @@ fn main() {
     group.bench_function("all rules", |b| {
         b.iter(|| black_box(suggest::suggest(&project, 0, &config).expect("document 0")));
     });
+    for rule in suggest::Rule::ALL {
+        let config = Config::with_rules(&[rule]);
+        group.bench_function(format!("{rule} only"), |b| {
+            b.iter(|| black_box(suggest::suggest(&project, 0, &config).expect("document 0")));
+        });
+    }
     group.finish();
     criterion.final_summary();
 }

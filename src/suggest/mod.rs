@@ -261,6 +261,8 @@ struct Context<'d> {
     spans: Vec<Piece>,
     /// Proposals the document already has as candidates, whatever their decision.
     taken: HashSet<&'d Proposal>,
+    /// The words of the text, found once for the rules that need them.
+    words: std::cell::OnceCell<Vec<text::Word>>,
 }
 
 impl<'d> Context<'d> {
@@ -283,7 +285,12 @@ impl<'d> Context<'d> {
             offsets,
             spans,
             taken,
+            words: std::cell::OnceCell::new(),
         }
+    }
+
+    fn words(&self) -> &[text::Word] {
+        self.words.get_or_init(|| text::words(self.text()))
     }
 
     fn text(&self) -> &'d str {

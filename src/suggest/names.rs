@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::text::words;
 use super::{Config, Context, Overlaps, Piece};
 use crate::model::Project;
 
@@ -85,7 +84,7 @@ pub(super) fn names(project: &Project, cx: &Context<'_>, config: &Config) -> Vec
     let text = cx.text();
     let mut found = Vec::new();
     let mut past = 0;
-    for word in words(text) {
+    for word in cx.words() {
         if word.start < past {
             continue;
         }

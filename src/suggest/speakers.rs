@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::text::{Verbs, sentence_of, sentence_starts, words};
+use super::text::{Verbs, sentence_of, sentence_starts};
 use super::{Config, Context, Piece, allows};
 use crate::model::SpanId;
 
@@ -67,8 +67,7 @@ pub(super) fn links(
         return Vec::new();
     }
     let text = cx.text();
-    let words = words(text);
-    let verbs = Verbs::new(&config.verbs).find(text, &words);
+    let verbs = Verbs::new(&config.verbs).find(text, cx.words());
     let sentences = sentence_starts(text);
     let clauses: Vec<Clause> = verbs
         .iter()

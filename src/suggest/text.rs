@@ -52,34 +52,28 @@ const ABBREVIATIONS: &[&str] = &[
 /// initial ("Mr.", "Dec.", "J.").
 pub(super) fn sentence_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if c == '\n' {
+    // The ends are ASCII, so their bytes are char boundaries: scan bytes, not chars.
+    for (at, byte) in text.bytes().enumerate() {
+        if byte == b'\n' {
             starts.push(at + 1);
             continue;
         }
-        if !matches!(c, '.' | '!' | '?') {
+        if !matches!(byte, b'.' | b'!' | b'?') || (byte == b'.' && after_abbreviation(&text[..at]))
+        {
             continue;
         }
-        if c == '.' && after_abbreviation(&text[..at]) {
-            continue;
-        }
+        let mut chars = text[at + 1..].char_indices().peekable();
         // Closing marks and brackets stay with the sentence they end.
-        while let Some(&(_, next)) = chars.peek() {
-            if matches!(next, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '“') {
-                chars.next();
-            } else {
-                break;
-            }
-        }
+        while chars
+            .next_if(|&(_, c)| matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '“'))
+            .is_some()
+        {}
         let mut space = false;
-        while let Some(&(_, next)) = chars.peek() {
-            if next == ' ' || next == '\t' || next == '\u{a0}' {
-                space = true;
-                chars.next();
-            } else {
-                break;
-            }
+        while chars
+            .next_if(|&(_, c)| c == ' ' || c == '\t' || c == '\u{a0}')
+            .is_some()
+        {
+            space = true;
         }
         if let Some(&(next_at, next)) = chars.peek()
             && space
@@ -87,23 +81,30 @@ pub(super) fn sentence_starts(text: &str) -> Vec<usize> {
                 || next.is_ascii_digit()
                 || matches!(next, '"' | '“' | '«' | '„' | '‘' | '\'' | '('))
         {
-            starts.push(next_at);
+            starts.push(at + 1 + next_at);
         }
     }
     starts
 }
 
 fn after_abbreviation(before: &str) -> bool {
-    let word: String = before
+    let letters = before
         .chars()
         .rev()
         .take_while(|c| c.is_alphabetic())
-        .collect::<Vec<char>>()
-        .into_iter()
+        .count();
+    // Abbreviations are short: a longer word ends its sentence.
+    if letters == 0 || letters > 5 {
+        return false;
+    }
+    let word_start = before
+        .char_indices()
         .rev()
-        .collect();
-    let mut letters = word.chars();
-    let initial = matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase());
+        .nth(letters - 1)
+        .map_or(0, |(at, _)| at);
+    let word = &before[word_start..];
+    let mut chars = word.chars();
+    let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
     initial || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
 }
 
@@ -125,6 +126,10 @@ pub(super) struct VerbHit {
 pub(super) struct Verbs {
     /// By first word (lower case): the verbs' words, and whether the speaker follows.
     by_first: HashMap<String, Vec<(Vec<String>, bool)>>,
+    /// The byte lengths of the first words, shortest and longest (a lower-case form may
+    /// differ in length from the word in the text, so with some slack).
+    shortest: usize,
+    longest: usize,
 }
 
 /// Verbs after which the speaker is named rather than before.
@@ -145,7 +150,14 @@ impl Verbs {
             // Longest first, so "according to" wins over a verb "according".
             entry.sort_by_key(|(parts, _)| std::cmp::Reverse(parts.len()));
         }
-        Self { by_first }
+        let lengths = || by_first.keys().map(String::len);
+        let shortest = lengths().min().unwrap_or(0).saturating_sub(2);
+        let longest = lengths().max().unwrap_or(0) * 2;
+        Self {
+            by_first,
+            shortest,
+            longest,
+        }
     }
 
     /// Every reporting verb in the text, in order, matched as whole words regardless
@@ -155,13 +167,20 @@ impl Verbs {
         let mut lower = String::new();
         let lower_of = |word: &Word, lower: &mut String| {
             lower.clear();
-            lower.extend(
-                text[word.start..word.end]
-                    .chars()
-                    .flat_map(char::to_lowercase),
-            );
+            let word = &text[word.start..word.end];
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
         };
         for (i, word) in words.iter().enumerate() {
+            // Most words are no verb: their length alone says so, without lower-casing.
+            let len = word.end - word.start;
+            if len < self.shortest || len > self.longest {
+                continue;
+            }
             lower_of(word, &mut lower);
             let Some(verbs) = self.by_first.get(lower.as_str()) else {
                 continue;
