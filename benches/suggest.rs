@@ -126,7 +126,7 @@ fn article() -> Project {
         let (w1, w2) = (rng.pick(WORDS), rng.pick(WORDS));
         let verb = rng.pick(VERBS);
         // Most names and quotes are labelled, some not: those are what the rules find.
-        let labelled = |rng: &mut Lcg, label| (rng.next() % 4 != 0).then_some(label);
+        let labelled = |rng: &mut Lcg, label| (!rng.next().is_multiple_of(4)).then_some(label);
         let actor_label = labelled(&mut rng, "actor");
         let quote_label = labelled(&mut rng, "quote");
         let place_label = labelled(&mut rng, "location");
@@ -173,7 +173,7 @@ fn article() -> Project {
             }
         }
         sentence += 1;
-        if sentence % 8 == 0 {
+        if sentence.is_multiple_of(8) {
             b.push("\n");
         }
     }
