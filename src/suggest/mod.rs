@@ -463,6 +463,15 @@ fn allows(schema: &Schema, link_type: &str, from: &str, to: &str) -> bool {
     check_link_labels(schema, link_type, from, to).is_ok()
 }
 
+/// A label's place in the schema's palette order; unknown labels last.
+fn label_order(schema: &Schema, label: &str) -> usize {
+    schema
+        .labels
+        .iter()
+        .position(|l| l.key == label)
+        .unwrap_or(usize::MAX)
+}
+
 /// Where a text is labelled: one span.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Place {
@@ -513,14 +522,7 @@ pub fn inconsistencies(project: &Project) -> Vec<Inconsistency> {
                 });
         }
     }
-    let schema_order = |label: &str| {
-        project
-            .schema
-            .labels
-            .iter()
-            .position(|l| l.key == label)
-            .unwrap_or(usize::MAX)
-    };
+    let schema_order = |label: &str| label_order(&project.schema, label);
     by_text
         .into_iter()
         .filter(|(_, labels)| labels.len() > 1)

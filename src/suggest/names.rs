@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{Config, Context, Overlaps, Piece};
+use super::{Config, Context, Overlaps, Piece, label_order};
 use crate::model::Project;
 
 /// A text labelled more than one way is suggested with the label it carries most often
@@ -24,14 +24,7 @@ fn names_of<'p>(project: &'p Project, config: &Config) -> Vec<(&'p str, &'p str)
             }
         }
     }
-    let order = |label: &str| {
-        project
-            .schema
-            .labels
-            .iter()
-            .position(|l| l.key == label)
-            .unwrap_or(usize::MAX)
-    };
+    let order = |label: &str| label_order(&project.schema, label);
     counts
         .into_iter()
         .filter(|(text, _)| {
