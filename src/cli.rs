@@ -180,6 +180,10 @@ pub enum Command {
         /// "said,told,according to"), instead of the built-in list.
         #[arg(long, value_name = "VERBS", value_delimiter = ',')]
         verbs: Option<Vec<String>>,
+        /// Instead of suggesting, list the texts labelled differently in different
+        /// places of the project (exit 1 when there are none).
+        #[arg(long, conflicts_with_all = ["apply", "verbs", "doc"])]
+        check: bool,
     },
 }
 
@@ -269,7 +273,14 @@ pub fn run(cli: Cli) -> Run {
             doc,
             json,
             verbs,
-        } => suggest(&file, apply, doc.as_deref(), json, verbs, &mut stdout),
+            check,
+        } => {
+            if check {
+                consistency(&file, json, &mut stdout)
+            } else {
+                suggest(&file, apply, doc.as_deref(), json, verbs, &mut stdout)
+            }
+        }
     };
     Run::Done(match result {
         Ok(code) => code,
@@ -973,4 +984,57 @@ fn suggestion_json(doc: &Document, suggestion: &crate::suggest::Suggestion) -> s
         value["to"] = end(to);
     }
     value
+}
+
+/// `marginalia suggest --check`: the same text under different labels, with where.
+fn consistency(file: &Path, json: bool, out: &mut impl std::io::Write) -> anyhow::Result<ExitCode> {
+    let project = load(file)?.project;
+    let found = crate::suggest::inconsistencies(&project);
+    for inconsistency in &found {
+        let doc_id = |index: usize| project.documents[index].id.as_str();
+        if json {
+            let labels: Vec<serde_json::Value> = inconsistency
+                .labels
+                .iter()
+                .map(|used| {
+                    let places: Vec<serde_json::Value> = used
+                        .places
+                        .iter()
+                        .map(|p| {
+                            serde_json::json!({
+                                "document": doc_id(p.document),
+                                "start": p.start,
+                                "end": p.end,
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({ "label": used.label, "places": places })
+                })
+                .collect();
+            let value = serde_json::json!({ "text": inconsistency.text, "labels": labels });
+            serde_json::to_writer(&mut *out, &value)?;
+            writeln!(out)?;
+            continue;
+        }
+        let labels: Vec<String> = inconsistency
+            .labels
+            .iter()
+            .map(|used| {
+                let places: Vec<String> = used
+                    .places
+                    .iter()
+                    .map(|p| format!("`{}` [{}, {})", doc_id(p.document), p.start, p.end))
+                    .collect();
+                format!("{} in {}", used.label, places.join(", "))
+            })
+            .collect();
+        writeln!(out, "{:?}: {}", inconsistency.text, labels.join("; "))?;
+    }
+    if found.is_empty() {
+        if !json {
+            writeln!(out, "every text keeps one label")?;
+        }
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -207,3 +207,37 @@ fn suggest_on_a_project_with_nothing_to_suggest_exits_1() {
     assert_code(&output, 1);
     assert!(stdout(&output).is_empty());
 }
+
+#[test]
+fn suggest_check_lists_texts_labelled_two_ways() {
+    let dir = temp_dir();
+    let mut project = Project::new("talks", "tester");
+    let schema = project.schema.clone();
+    let mut doc = Document::new(
+        "talks",
+        "Talks",
+        "The Kremlin said no. Envoys went to the Kremlin.",
+    );
+    add_span(&mut doc, &schema, "Kremlin", "actor");
+    crate::common::add_span_nth(&mut doc, &schema, "Kremlin", 1, "location");
+    project.documents.push(doc);
+    let path = dir.path().join("p.ron");
+    store::save(&project, &path, None, SaveMode::Safe).expect("save");
+    let output = run(dir.path(), &["suggest", "p.ron", "--check"]);
+    assert_code(&output, 0);
+    assert_eq!(
+        stdout(&output),
+        "\"Kremlin\": location in `talks` [40, 47); actor in `talks` [4, 11)\n"
+    );
+    let output = run(dir.path(), &["suggest", "p.ron", "--check", "--json"]);
+    assert_code(&output, 0);
+    let value: serde_json::Value =
+        serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    assert_eq!(value["labels"][1]["label"], "actor");
+    assert_eq!(value["labels"][1]["places"][0]["start"], 4);
+    // Consistent labels: exit 1.
+    write_project(dir.path());
+    let output = run(dir.path(), &["suggest", "p.ron", "--check"]);
+    assert_code(&output, 1);
+    assert!(stdout(&output).contains("every text keeps one label"));
+}
