@@ -347,15 +347,21 @@ pub fn suggest(
     } else {
         Vec::new()
     };
-    for piece in names.iter().chain(&quotations) {
-        cx.push(
-            &mut out,
-            Proposal::Span(cx.key(piece)),
-            rule_of(piece, config),
-        );
+    // Spans the document has as candidates already are not proposed again, nor used as
+    // link ends: a link is proposed only between spans of the document and spans this
+    // list proposes, so applying the whole list always finds both ends.
+    let mut proposed = Vec::new();
+    for piece in names.into_iter().chain(quotations) {
+        let proposal = Proposal::Span(cx.key(&piece));
+        if !cx.taken.contains(&proposal) {
+            out.push(Suggestion {
+                proposal,
+                rule: rule_of(&piece, config),
+            });
+            proposed.push(piece);
+        }
     }
     if config.runs(Rule::Speakers) {
-        let mut proposed: Vec<Piece> = names.into_iter().chain(quotations).collect();
         proposed.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
         for (from, to, link_type) in speakers::links(&cx, config, &proposed) {
             let proposal = Proposal::Link {

@@ -562,3 +562,20 @@ fn the_sample_speakers_suggested_are_the_annotators_links() {
     }
     assert!(suggested.len() >= 12, "only {} found", suggested.len());
 }
+
+#[test]
+fn no_link_is_proposed_to_a_rejected_span() {
+    let mut project = project("Peskov said: “We are ready.”", &[("Peskov", "actor")]);
+    let schema = project.schema.clone();
+    let quote = run(&project, &[Rule::Quotes]);
+    assert_eq!(quote.len(), 1);
+    let doc = &mut project.documents[0];
+    let edit = pending_edit(doc, &quote);
+    doc.apply(edit, &schema).expect("valid");
+    let id = doc.candidates()[0].id;
+    let edit = doc.reject_candidate_edit(id).expect("pending");
+    doc.apply(edit, &schema).expect("valid");
+    // Neither the quotation nor a speaker for it: applying everything left works.
+    let suggestions = run(&project, &Rule::ALL);
+    assert!(suggestions.is_empty(), "{suggestions:?}");
+}
