@@ -182,6 +182,32 @@ pub enum Command {
         #[arg(long, requires = "pre_commit")]
         force: bool,
     },
+    /// Suggest quotes, speakers and names (rules: quotes, speakers, names), and list them,
+    /// or with --apply take them into the documents as accepted annotations and save.
+    /// Rejected suggestions (saved as rejected candidates) are not suggested again. Exit
+    /// 1 when there is nothing to suggest (then nothing is written).
+    Suggest {
+        /// The project file.
+        file: PathBuf,
+        /// Apply the suggestions of these rules (comma-separated: quotes,speakers,names)
+        /// instead of listing them, and save the project.
+        #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_rule)]
+        apply: Option<Vec<crate::suggest::Rule>>,
+        /// Only this document (by id); by default every document.
+        #[arg(long, value_name = "ID")]
+        doc: Option<String>,
+        /// Print one JSON object per suggestion and line instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The reporting verbs of the speakers rule (comma-separated, e.g.
+        /// "said,told,according to"), instead of the built-in list.
+        #[arg(long, value_name = "VERBS", value_delimiter = ',')]
+        verbs: Option<Vec<String>>,
+        /// Instead of suggesting, list the texts labelled differently in different
+        /// places of the project (exit 1 when there are none).
+        #[arg(long, conflicts_with_all = ["apply", "verbs", "doc"])]
+        check: bool,
+    },
 }
 
 /// What `main` should do after parsing the arguments.
@@ -266,6 +292,20 @@ pub fn run(cli: Cli) -> Run {
         } => adjudicate(&files, &output, &annotator, force, &mut stdout),
         Command::Merge { base, ours, theirs } => merge(&base, &ours, &theirs, &mut stdout),
         Command::GitSetup { pre_commit, force } => git_setup(pre_commit, force, &mut stdout),
+        Command::Suggest {
+            file,
+            apply,
+            doc,
+            json,
+            verbs,
+            check,
+        } => {
+            if check {
+                consistency(&file, json, &mut stdout)
+            } else {
+                suggest(&file, apply, doc.as_deref(), json, verbs, &mut stdout)
+            }
+        }
     };
     Run::Done(match result {
         Ok(code) => code,
@@ -1013,6 +1053,207 @@ fn git_setup(
             "installed the pre-commit hook {}: it validates the staged .ron files",
             hook.display()
         )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_rule(text: &str) -> Result<crate::suggest::Rule, String> {
+    use crate::suggest::Rule;
+    Rule::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = Rule::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown rule `{text}`; the rules are {}", names.join(", "))
+    })
+}
+
+/// `marginalia suggest`: lists the suggestions of every rule, or applies those of the
+/// rules given and saves. Exit 1 when there is nothing to suggest or apply.
+fn suggest(
+    file: &Path,
+    apply: Option<Vec<crate::suggest::Rule>>,
+    doc_id: Option<&str>,
+    json: bool,
+    verbs: Option<Vec<String>>,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<ExitCode> {
+    use crate::suggest::{self, Config, Rule};
+
+    let store::Loaded { mut project, stamp } = load(file)?;
+    let indices: Vec<usize> = match doc_id {
+        Some(id) => match project.documents.iter().position(|d| d.id == id) {
+            Some(index) => vec![index],
+            None => {
+                let ids: Vec<&str> = project.documents.iter().map(|d| d.id.as_str()).collect();
+                bail!(
+                    "{} has no document `{id}`; its documents are: {}",
+                    file.display(),
+                    if ids.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        ids.join(", ")
+                    }
+                );
+            }
+        },
+        None => (0..project.documents.len()).collect(),
+    };
+    let mut config = Config::with_rules(apply.as_deref().unwrap_or(&Rule::ALL));
+    if let Some(verbs) = verbs {
+        let verbs: Vec<String> = verbs
+            .into_iter()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if verbs.is_empty() {
+            bail!("--verbs names no verb; give them comma-separated, e.g. --verbs said,told");
+        }
+        config.verbs = verbs;
+    }
+    let mut found = 0;
+    for &index in &indices {
+        let suggestions = suggest::suggest(&project, index, &config)?;
+        found += suggestions.len();
+        if apply.is_some() {
+            if suggestions.is_empty() {
+                continue;
+            }
+            let schema = project.schema.clone();
+            let doc = &mut project.documents[index];
+            let (spans, links) = (doc.spans().len(), doc.links().len());
+            let edit = suggest::apply_edit(doc, &suggestions)?;
+            doc.apply(edit, &schema)?;
+            writeln!(
+                out,
+                "`{}`: added {} spans and {} links",
+                doc.id,
+                doc.spans().len() - spans,
+                doc.links().len() - links
+            )?;
+            continue;
+        }
+        let doc = &project.documents[index];
+        for suggestion in &suggestions {
+            if json {
+                serde_json::to_writer(&mut *out, &suggestion_json(doc, suggestion))?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}", suggestion_line(doc, suggestion))?;
+            }
+        }
+    }
+    if found == 0 {
+        if !json {
+            writeln!(out, "nothing to suggest")?;
+        }
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    if apply.is_some() {
+        store::save(&project, file, Some(&stamp), SaveMode::Safe)?;
+        writeln!(out, "saved {}", file.display())?;
+    } else if !json {
+        writeln!(out, "{found} suggestions")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `doc  quotes  quote [10, 25)  "“We are ready.”"`, and for a link both ends.
+fn suggestion_line(doc: &Document, suggestion: &crate::suggest::Suggestion) -> String {
+    use crate::model::{Proposal, SpanKey};
+    let end = |key: &SpanKey| {
+        let text = doc.slice(key.start, key.end).unwrap_or_default();
+        format!("{} [{}, {}) {text:?}", key.label, key.start, key.end)
+    };
+    let what = match &suggestion.proposal {
+        Proposal::Span(key) => end(key),
+        Proposal::Link {
+            from,
+            to,
+            link_type,
+        } => format!("{link_type}: {} -> {}", end(from), end(to)),
+    };
+    format!("{}\t{}\t{what}", doc.id, suggestion.rule)
+}
+
+/// A suggestion as JSON: `document`, `kind` (the rule), `start`, `end`, `label` and
+/// `text` of the span (of the link's from-end for a link), and for a link `link_type`,
+/// `from` and `to`.
+fn suggestion_json(doc: &Document, suggestion: &crate::suggest::Suggestion) -> serde_json::Value {
+    use crate::model::{Proposal, SpanKey};
+    let end = |key: &SpanKey| {
+        serde_json::json!({
+            "start": key.start,
+            "end": key.end,
+            "label": key.label,
+            "text": doc.slice(key.start, key.end).unwrap_or_default(),
+        })
+    };
+    let (key, link) = match &suggestion.proposal {
+        Proposal::Span(key) => (key, None),
+        Proposal::Link {
+            from,
+            to,
+            link_type,
+        } => (from, Some((to, link_type))),
+    };
+    let mut value = end(key);
+    value["document"] = doc.id.clone().into();
+    value["kind"] = suggestion.rule.as_str().into();
+    if let Some((to, link_type)) = link {
+        value["link_type"] = link_type.clone().into();
+        value["from"] = end(key);
+        value["to"] = end(to);
+    }
+    value
+}
+
+/// `marginalia suggest --check`: the same text under different labels, with where.
+fn consistency(file: &Path, json: bool, out: &mut impl std::io::Write) -> anyhow::Result<ExitCode> {
+    let project = load(file)?.project;
+    let found = crate::suggest::inconsistencies(&project);
+    for inconsistency in &found {
+        let doc_id = |index: usize| project.documents[index].id.as_str();
+        if json {
+            let labels: Vec<serde_json::Value> = inconsistency
+                .labels
+                .iter()
+                .map(|used| {
+                    let places: Vec<serde_json::Value> = used
+                        .places
+                        .iter()
+                        .map(|p| {
+                            serde_json::json!({
+                                "document": doc_id(p.document),
+                                "start": p.start,
+                                "end": p.end,
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({ "label": used.label, "places": places })
+                })
+                .collect();
+            let value = serde_json::json!({ "text": inconsistency.text, "labels": labels });
+            serde_json::to_writer(&mut *out, &value)?;
+            writeln!(out)?;
+            continue;
+        }
+        let labels: Vec<String> = inconsistency
+            .labels
+            .iter()
+            .map(|used| {
+                let places: Vec<String> = used
+                    .places
+                    .iter()
+                    .map(|p| format!("`{}` [{}, {})", doc_id(p.document), p.start, p.end))
+                    .collect();
+                format!("{} in {}", used.label, places.join(", "))
+            })
+            .collect();
+        writeln!(out, "{:?}: {}", inconsistency.text, labels.join("; "))?;
+    }
+    if found.is_empty() {
+        if !json {
+            writeln!(out, "every text keeps one label")?;
+        }
+        return Ok(ExitCode::from(EXIT_INVALID));
     }
     Ok(ExitCode::SUCCESS)
 }

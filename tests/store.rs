@@ -22,6 +22,8 @@ mod merge;
 mod roundtrip;
 #[path = "store/save.rs"]
 mod save;
+#[path = "store/suggest.rs"]
+mod suggest;
 #[path = "store/v1.rs"]
 mod v1;
 #[path = "store/v2.rs"]

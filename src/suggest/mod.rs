@@ -1,0 +1,550 @@
+//! Suggestions: annotations the app proposes and a person decides on, never applied
+//! silently. Three rules:
+//!
+//! - `quotes`: text between quotation marks that no quote span covers yet, marks
+//!   included (see `quotes.rs` for the marks and the apostrophes that are not marks);
+//! - `speakers`: for a quote or claim with no `said_by` link, the actor tied to it by a
+//!   reporting verb in its sentence or the next one; and for a quote split by "she
+//!   said", a `continues` link from the later part to the earlier;
+//! - `names`: text labelled actor or location anywhere in the project, wherever else it
+//!   occurs unlabelled, as whole words and with the same case.
+//!
+//! A suggestion is a [`Proposal`], the same thing a colleague's span in review is: the
+//! window adds suggestions as pending candidates ([`pending_edit`]) so that they are
+//! stepped through, accepted and rejected like any other candidate, and the CLI may take
+//! them into the document directly ([`apply_edit`]). Both are ordinary edits. What a
+//! document already has, as a span, a link or a candidate in any state, is never
+//! proposed again: a rejected suggestion stays rejected because its rejected candidate
+//! is saved with the document.
+//!
+//! [`inconsistencies`] lists the same text labelled differently in different places.
+//!
+//! The rules scan byte offsets and convert to the model's code points at the end, so a
+//! 1 MB article with 20,000 spans is read in one pass per rule. No egui, no IO.
+
+mod names;
+mod quotes;
+mod speakers;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::model::{
+    Document, Edit, Origin, Project, Proposal, Schema, SpanId, SpanKey, check_link_labels,
+};
+
+use text::Offsets;
+
+/// One of the suggestion rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// Quotations between quotation marks → quote spans.
+    Quotes,
+    /// Reporting verbs → `said_by` links; split quotes → `continues` links.
+    Speakers,
+    /// Names labelled elsewhere → actor and location spans.
+    Names,
+}
+
+impl Rule {
+    /// Every rule, in the order they are listed.
+    pub const ALL: [Rule; 3] = [Rule::Quotes, Rule::Speakers, Rule::Names];
+
+    /// The rule's name, as in `Origin::Rule` and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Quotes => "quotes",
+            Rule::Speakers => "speakers",
+            Rule::Names => "names",
+        }
+    }
+
+    /// The rule of this name.
+    pub fn parse(name: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.as_str() == name.trim())
+    }
+
+    /// The rule a candidate's origin names, if it is one of these.
+    pub fn of_origin(origin: &Origin) -> Option<Rule> {
+        match origin {
+            Origin::Rule(name) => Rule::parse(name),
+            Origin::Annotators(_) | Origin::Merge(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The reporting verbs of [`Config::default`]: the forms news writing uses. Matched as
+/// whole words, ignoring case; "according to" and "quoting" name the speaker after them.
+pub const DEFAULT_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "according to",
+    "asked",
+    "asks",
+    "warned",
+    "warns",
+    "argued",
+    "argues",
+    "claimed",
+    "claims",
+    "insisted",
+    "insists",
+    "wrote",
+    "writes",
+    "stated",
+    "noted",
+    "notes",
+    "explained",
+    "explains",
+    "announced",
+    "announces",
+    "replied",
+    "replies",
+    "responded",
+    "declared",
+    "stressed",
+    "acknowledged",
+    "admitted",
+    "admits",
+    "confirmed",
+    "confirms",
+    "denied",
+    "urged",
+    "urges",
+    "tweeted",
+    "posted",
+    "reported",
+    "reports",
+    "quoting",
+];
+
+/// What the rules look for. The labels and link types are keys of the project's schema;
+/// a rule whose labels or link type the schema lacks proposes nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The rules that run.
+    pub rules: Vec<Rule>,
+    /// Reporting verbs, one or more words each (`according to`), any case.
+    pub verbs: Vec<String>,
+    /// The label of quotation spans.
+    pub quote_label: String,
+    /// Labels whose texts are names to find again (`names`).
+    pub name_labels: Vec<String>,
+    /// The link type from a quote or claim to its speaker; its `from` and `to` labels in
+    /// the schema say which spans are attributed and which are speakers.
+    pub said_by: String,
+    /// The link type from the later part of a split quote to the earlier.
+    pub continues: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            rules: Rule::ALL.to_vec(),
+            verbs: DEFAULT_VERBS.iter().map(|v| (*v).to_owned()).collect(),
+            quote_label: "quote".to_owned(),
+            name_labels: vec!["actor".to_owned(), "location".to_owned()],
+            said_by: "said_by".to_owned(),
+            continues: "continues".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// The default configuration with only these rules.
+    pub fn with_rules(rules: &[Rule]) -> Self {
+        Self {
+            rules: rules.to_vec(),
+            ..Self::default()
+        }
+    }
+
+    fn runs(&self, rule: Rule) -> bool {
+        self.rules.contains(&rule)
+    }
+}
+
+/// A proposed annotation and the rule that proposed it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Suggestion {
+    /// What accepting it adds.
+    pub proposal: Proposal,
+    /// Which rule proposed it.
+    pub rule: Rule,
+}
+
+impl Suggestion {
+    /// The candidate origin of this suggestion (`Origin::Rule("quotes")`).
+    pub fn origin(&self) -> Origin {
+        Origin::Rule(self.rule.as_str().to_owned())
+    }
+}
+
+/// Why suggestions could not be made or applied.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SuggestError {
+    /// The project has no document at this index.
+    #[error("the project has no document #{} (it has {count})", .index + 1)]
+    NoSuchDocument {
+        /// The index asked for.
+        index: usize,
+        /// How many documents there are.
+        count: usize,
+    },
+    /// A link's end is neither in the document nor among the suggestions applied.
+    #[error("the suggested link needs the span {0}, which is not in the document")]
+    MissingLinkEnd(SpanKey),
+}
+
+/// A span as the rules see it: a byte range, its label, and its id when it is in the
+/// document (rather than proposed by a rule of this run).
+#[derive(Clone, Debug)]
+struct Piece {
+    start: usize,
+    end: usize,
+    label: String,
+    id: Option<SpanId>,
+}
+
+/// The spans of one label, to ask quickly whether a range overlaps one of them.
+struct Overlaps {
+    /// Starts in order, and the furthest end among the spans up to each.
+    starts: Vec<usize>,
+    reach: Vec<usize>,
+}
+
+impl Overlaps {
+    fn new<'p>(pieces: impl Iterator<Item = &'p Piece>) -> Self {
+        let mut ranges: Vec<(usize, usize)> = pieces.map(|p| (p.start, p.end)).collect();
+        ranges.sort_unstable();
+        let mut reach = Vec::with_capacity(ranges.len());
+        let mut furthest = 0;
+        for &(_, end) in &ranges {
+            furthest = furthest.max(end);
+            reach.push(furthest);
+        }
+        Self {
+            starts: ranges.into_iter().map(|(start, _)| start).collect(),
+            reach,
+        }
+    }
+
+    /// Whether `[start, end)` shares a character with one of the spans.
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        // The spans starting before `end`; one of them reaches past `start` iff the
+        // furthest does.
+        let before_end = self.starts.partition_point(|&s| s < end);
+        before_end > 0 && self.reach[before_end - 1] > start
+    }
+}
+
+/// What the rules share about one document.
+struct Context<'d> {
+    doc: &'d Document,
+    schema: &'d Schema,
+    offsets: Offsets<'d>,
+    /// The document's spans, in byte offsets, in reading order.
+    spans: Vec<Piece>,
+    /// Proposals the document already has as candidates, whatever their decision.
+    taken: HashSet<&'d Proposal>,
+    /// The words of the text, found once for the rules that need them.
+    words: std::cell::OnceCell<Vec<text::Word>>,
+}
+
+impl<'d> Context<'d> {
+    fn new(doc: &'d Document, schema: &'d Schema) -> Self {
+        let offsets = Offsets::new(doc);
+        let spans = doc
+            .spans()
+            .iter()
+            .map(|s| Piece {
+                start: offsets.byte(s.start),
+                end: offsets.byte(s.end),
+                label: s.label.clone(),
+                id: Some(s.id),
+            })
+            .collect();
+        let taken = doc.candidates().iter().map(|c| &c.proposal).collect();
+        Self {
+            doc,
+            schema,
+            offsets,
+            spans,
+            taken,
+            words: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn words(&self) -> &[text::Word] {
+        self.words.get_or_init(|| text::words(self.text()))
+    }
+
+    fn text(&self) -> &'d str {
+        self.doc.text()
+    }
+
+    fn key(&self, piece: &Piece) -> SpanKey {
+        SpanKey {
+            start: self.offsets.char(piece.start),
+            end: self.offsets.char(piece.end),
+            label: piece.label.clone(),
+        }
+    }
+
+    fn has_label(&self, label: &str) -> bool {
+        self.schema.label(label).is_some()
+    }
+
+    /// Collects a proposal unless the document already has it as a candidate.
+    fn push(&self, out: &mut Vec<Suggestion>, proposal: Proposal, rule: Rule) {
+        if !self.taken.contains(&proposal) {
+            out.push(Suggestion { proposal, rule });
+        }
+    }
+}
+
+/// The suggestions of the configured rules for the document at `doc_index`, in reading
+/// order (spans before the links that start from them). Deterministic: the same project
+/// gives the same list. Proposals the document already has (spans, links, candidates in
+/// any state, so rejected ones too) are left out. Links may name spans that are
+/// themselves suggested in the same list (a speaker for a quotation just found).
+pub fn suggest(
+    project: &Project,
+    doc_index: usize,
+    config: &Config,
+) -> Result<Vec<Suggestion>, SuggestError> {
+    let doc = project
+        .documents
+        .get(doc_index)
+        .ok_or(SuggestError::NoSuchDocument {
+            index: doc_index,
+            count: project.documents.len(),
+        })?;
+    let cx = Context::new(doc, &project.schema);
+    let mut out = Vec::new();
+
+    let names = if config.runs(Rule::Names) {
+        names::names(project, &cx, config)
+    } else {
+        Vec::new()
+    };
+    let quotations = if config.runs(Rule::Quotes) && cx.has_label(&config.quote_label) {
+        new_quotations(&cx, config)
+    } else {
+        Vec::new()
+    };
+    // Spans the document has as candidates already are not proposed again, nor used as
+    // link ends: a link is proposed only between spans of the document and spans this
+    // list proposes, so applying the whole list always finds both ends.
+    let mut proposed = Vec::new();
+    for piece in names.into_iter().chain(quotations) {
+        let proposal = Proposal::Span(cx.key(&piece));
+        if !cx.taken.contains(&proposal) {
+            out.push(Suggestion {
+                proposal,
+                rule: rule_of(&piece, config),
+            });
+            proposed.push(piece);
+        }
+    }
+    if config.runs(Rule::Speakers) {
+        proposed.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
+        for (from, to, link_type) in speakers::links(&cx, config, &proposed) {
+            let proposal = Proposal::Link {
+                from: cx.key(&from),
+                to: cx.key(&to),
+                link_type,
+            };
+            cx.push(&mut out, proposal, Rule::Speakers);
+        }
+    }
+    out.sort_by(|a, b| {
+        let key = |s: &Suggestion| {
+            let (start, end) = s.proposal.range();
+            (start, end, matches!(s.proposal, Proposal::Link { .. }))
+        };
+        key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+    });
+    out.dedup();
+    Ok(out)
+}
+
+fn rule_of(piece: &Piece, config: &Config) -> Rule {
+    if piece.label == config.quote_label {
+        Rule::Quotes
+    } else {
+        Rule::Names
+    }
+}
+
+/// Quotations that no quote span of the document overlaps.
+fn new_quotations(cx: &Context<'_>, config: &Config) -> Vec<Piece> {
+    let quotes = Overlaps::new(cx.spans.iter().filter(|p| p.label == config.quote_label));
+    quotes::quotations(cx.text())
+        .into_iter()
+        .filter(|&(start, end)| !quotes.overlaps(start, end))
+        .map(|(start, end)| Piece {
+            start,
+            end,
+            label: config.quote_label.clone(),
+            id: None,
+        })
+        .collect()
+}
+
+/// An edit that adds the suggestions to the document as pending candidates (one batch,
+/// so one undo step), each with its rule as origin. Allocates the candidates' ids.
+pub fn pending_edit(doc: &mut Document, suggestions: &[Suggestion]) -> Edit {
+    Edit::Batch(
+        suggestions
+            .iter()
+            .map(|s| doc.add_candidate_edit(s.proposal.clone(), s.origin()))
+            .collect(),
+    )
+}
+
+/// An edit that takes the suggestions into the document directly, as accepted
+/// annotations with no candidate record (one batch: spans first, then the links between
+/// them). What the document already has is not added twice. Allocates span and link
+/// ids. Fails when a link names a span that is neither in the document nor suggested.
+pub fn apply_edit(doc: &mut Document, suggestions: &[Suggestion]) -> Result<Edit, SuggestError> {
+    let mut edits = Vec::new();
+    let mut planned: BTreeMap<SpanKey, SpanId> = BTreeMap::new();
+    for suggestion in suggestions {
+        if let Proposal::Span(key) = &suggestion.proposal
+            && doc.span_with_key(key).is_none()
+            && !planned.contains_key(key)
+        {
+            let edit = doc.add_span_edit(key.start, key.end, &key.label);
+            if let Edit::AddSpan(span) = &edit {
+                planned.insert(key.clone(), span.id);
+            }
+            edits.push(edit);
+        }
+    }
+    let mut linked: HashSet<(SpanId, SpanId, String)> = doc
+        .links()
+        .iter()
+        .map(|l| (l.from, l.to, l.link_type.clone()))
+        .collect();
+    for suggestion in suggestions {
+        let Proposal::Link {
+            from,
+            to,
+            link_type,
+        } = &suggestion.proposal
+        else {
+            continue;
+        };
+        let resolve = |key: &SpanKey| {
+            doc.span_with_key(key)
+                .map(|s| s.id)
+                .or_else(|| planned.get(key).copied())
+                .ok_or_else(|| SuggestError::MissingLinkEnd(key.clone()))
+        };
+        let (from_id, to_id) = (resolve(from)?, resolve(to)?);
+        if linked.insert((from_id, to_id, link_type.clone())) {
+            edits.push(doc.add_link_edit(from_id, to_id, link_type));
+        }
+    }
+    Ok(Edit::Batch(edits))
+}
+
+/// Whether the schema allows a link of `link_type` between spans of these labels.
+fn allows(schema: &Schema, link_type: &str, from: &str, to: &str) -> bool {
+    check_link_labels(schema, link_type, from, to).is_ok()
+}
+
+/// A label's place in the schema's palette order; unknown labels last.
+fn label_order(schema: &Schema, label: &str) -> usize {
+    schema
+        .labels
+        .iter()
+        .position(|l| l.key == label)
+        .unwrap_or(usize::MAX)
+}
+
+/// Where a text is labelled: one span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// Index of the document in the project.
+    pub document: usize,
+    /// The span.
+    pub span: SpanId,
+    /// Its range, code points.
+    pub start: usize,
+    /// One past its last code point.
+    pub end: usize,
+}
+
+/// The spans of one label carrying a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelUse {
+    /// The label key.
+    pub label: String,
+    /// Where, in document and reading order.
+    pub places: Vec<Place>,
+}
+
+/// The same text labelled differently in different places (e.g. "Kremlin" as an actor
+/// here and as a location there).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inconsistency {
+    /// The spans' text.
+    pub text: String,
+    /// Each label it carries, in schema order, with its places.
+    pub labels: Vec<LabelUse>,
+}
+
+/// Every text that spans of the project carry with two labels or more, sorted by text.
+pub fn inconsistencies(project: &Project) -> Vec<Inconsistency> {
+    let mut by_text: BTreeMap<&str, BTreeMap<&str, Vec<Place>>> = BTreeMap::new();
+    for (document, doc) in project.documents.iter().enumerate() {
+        for span in doc.spans() {
+            by_text
+                .entry(doc.span_text(span))
+                .or_default()
+                .entry(span.label.as_str())
+                .or_default()
+                .push(Place {
+                    document,
+                    span: span.id,
+                    start: span.start,
+                    end: span.end,
+                });
+        }
+    }
+    let schema_order = |label: &str| label_order(&project.schema, label);
+    by_text
+        .into_iter()
+        .filter(|(_, labels)| labels.len() > 1)
+        .map(|(text, labels)| {
+            let mut labels: Vec<LabelUse> = labels
+                .into_iter()
+                .map(|(label, places)| LabelUse {
+                    label: label.to_owned(),
+                    places,
+                })
+                .collect();
+            labels.sort_by_key(|u| (schema_order(&u.label), u.label.clone()));
+            Inconsistency {
+                text: text.to_owned(),
+                labels,
+            }
+        })
+        .collect()
+}
