@@ -7,9 +7,11 @@
 //! not in others, so that every rule has work to do.
 //!
 //! `CARGO_TARGET_DIR=/var/tmp/target-suggest cargo bench --no-default-features --bench suggest`
+//! (`MARGINALIA_BENCH_ONCE=1` instead prints the wall-clock and CPU time of 20 runs of
+//! each, which on a shared machine says more than the wall clock alone).
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use marginalia::model::{Document, Project};
@@ -188,6 +190,35 @@ fn article() -> Project {
     project
 }
 
+/// CPU time the process has used, from Linux's /proc/self/stat (in clock ticks of
+/// 10 ms; 0 elsewhere).
+fn cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in brackets and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Runs `config` 20 times and prints the mean wall-clock and CPU time of one run.
+fn timed(what: &str, project: &Project, config: &Config) {
+    const RUNS: u32 = 20;
+    let (started, cpu_started) = (Instant::now(), cpu());
+    for _ in 0..RUNS {
+        black_box(suggest::suggest(project, 0, config).expect("document 0"));
+    }
+    println!(
+        "{what}: {:?} per run (CPU {:?})",
+        started.elapsed() / RUNS,
+        cpu().saturating_sub(cpu_started) / RUNS
+    );
+}
+
 fn main() {
     let project = article();
     let doc = &project.documents[0];
@@ -199,6 +230,17 @@ fn main() {
         doc.spans().len(),
         suggestions.len()
     );
+    if std::env::var_os("MARGINALIA_BENCH_ONCE").is_some() {
+        timed("all rules", &project, &config);
+        for rule in suggest::Rule::ALL {
+            timed(
+                &format!("{rule} only"),
+                &project,
+                &Config::with_rules(&[rule]),
+            );
+        }
+        return;
+    }
     let mut criterion = Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
