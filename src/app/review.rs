@@ -255,17 +255,26 @@ impl ReviewSession {
         let comparison = &self.data.comparison;
         let mut bars = Vec::new();
         if let Some(doc) = comparison.documents.get(self.current) {
+            // Byte offset of every code point, once: spans count code points.
+            let bytes: Vec<usize> = doc
+                .text
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain(std::iter::once(doc.text.len()))
+                .collect();
+            let slice = |start: usize, end: usize| {
+                let (from, to) = (
+                    bytes.get(start).copied().unwrap_or(doc.text.len()),
+                    bytes.get(end).copied().unwrap_or(doc.text.len()),
+                );
+                doc.text.get(from..to).unwrap_or_default()
+            };
             for (index, span) in doc.spans.iter().enumerate() {
                 let label = comparison
                     .labels
                     .get(span.label)
                     .map_or("?", |l| l.name.as_str());
-                let text: String = doc
-                    .text
-                    .chars()
-                    .skip(span.start)
-                    .take((span.end - span.start).min(120))
-                    .collect();
+                let text = super::article_view::shorten(slice(span.start, span.end), 120);
                 for annotator in span.annotators.iter() {
                     let name = comparison
                         .annotators
