@@ -1,7 +1,8 @@
 //! Three-way merge of project files, for git: the model is merged, not the lines.
 //!
 //! `merge(base, ours, theirs)` takes what each side changed since their common ancestor
-//! and puts both sets of changes together. Documents are matched by id, and are merged
+//! and puts both sets of changes together. Documents are matched by id (one both sides
+//! added under different ids, by its text digest), and are merged
 //! only where all sides hold the same text (by digest): offsets mean nothing against
 //! another text, so such a document is refused, ours kept. Within a document, spans,
 //! links and candidates that existed in the base are matched by id, field by field (a
@@ -188,11 +189,16 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> MergeOutcome {
     let mut refused_documents = Vec::new();
     let mut documents = Vec::new();
     let mut conflict_candidates = 0;
+    let same_text = same_text_other_id(base, ours, theirs);
     let triples = keyed_triples(
         &base.documents,
         &ours.documents,
         &theirs.documents,
-        |d: &Document| d.id.clone(),
+        |d: &Document| {
+            same_text
+                .get(d.id.as_str())
+                .map_or_else(|| d.id.clone(), |id| (*id).to_owned())
+        },
     );
     for (id, b, o, t) in triples {
         let mut doc_conflicts = Vec::new();
@@ -293,6 +299,30 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> MergeOutcome {
         refused_documents,
         conflict_candidates,
     }
+}
+
+/// Documents both sides added with the same text under different ids (the same
+/// article imported on two branches): theirs' id -> ours' id, so that they merge as one
+/// document under ours' id. Only ids neither the base nor the other side has.
+fn same_text_other_id<'a>(
+    base: &Project,
+    ours: &'a Project,
+    theirs: &'a Project,
+) -> HashMap<&'a str, &'a str> {
+    let only = |doc: &Document, other: &Project| {
+        base.document(&doc.id).is_none() && other.document(&doc.id).is_none()
+    };
+    let mut ours_new: Vec<&Document> = ours.documents.iter().filter(|d| only(d, theirs)).collect();
+    let mut renamed = HashMap::new();
+    if ours_new.is_empty() {
+        return renamed;
+    }
+    for doc in theirs.documents.iter().filter(|d| only(d, ours)) {
+        if let Some(at) = ours_new.iter().position(|o| o.digest() == doc.digest()) {
+            renamed.insert(doc.id.as_str(), ours_new.remove(at).id.as_str());
+        }
+    }
+    renamed
 }
 
 /// Whether every link and link candidate of a document fits `schema` (its labels are
@@ -1447,6 +1477,38 @@ mod tests {
             .find(|l| l.from == SpanId(6))
             .expect("followed");
         assert_eq!(link.to, SpanId(2));
+    }
+
+    #[test]
+    fn the_same_article_added_on_both_sides_under_other_ids_is_one_document() {
+        let base = Project::new("test", "alice");
+        let add = |id: &str, span: (usize, usize, &str)| {
+            let mut project = base.clone();
+            project.documents = project_docs(id, span);
+            project.documents[0].title = "Talks".into();
+            project
+        };
+        let ours = add("talks", (18, 26, "actor"));
+        let theirs = add("talks-2", (30, 34, "location"));
+        let outcome = merge(&base, &ours, &theirs);
+        assert!(outcome.is_clean(), "{outcome}");
+        assert_eq!(outcome.project.documents.len(), 1);
+        let doc = &outcome.project.documents[0];
+        assert_eq!(doc.id, "talks");
+        assert_eq!(doc.spans().len(), 2);
+    }
+
+    fn project_docs(id: &str, span: (usize, usize, &str)) -> Vec<Document> {
+        project(
+            "alice",
+            &[Doc {
+                id,
+                text: TEXT,
+                spans: &[span],
+                links: &[],
+            }],
+        )
+        .documents
     }
 
     #[test]
