@@ -10,6 +10,8 @@ mod support;
 
 #[path = "formats/cli.rs"]
 mod cli;
+#[path = "formats/edges.rs"]
+mod edges;
 #[path = "formats/export_options.rs"]
 mod export_options;
 #[path = "formats/golden.rs"]

@@ -486,11 +486,7 @@ impl MarginaliaApp {
         match self.ws.import_dataset(&draft.options(), inputs) {
             Ok(report) => {
                 let mut text = Vec::new();
-                let _ = crate::cli::print_import_report(
-                    &report,
-                    Path::new(&self.ws.project.name),
-                    &mut text,
-                );
+                let _ = report.write_to(Path::new(&self.ws.project.name), &mut text);
                 self.view = ArticleView::default();
                 self.dialog = Some(Dialog::Message(
                     "Import finished".into(),
@@ -809,6 +805,7 @@ impl MarginaliaApp {
         let ctx = ctx.clone();
         self.export_job = Some(ExportJob::start(
             self.ws.project.clone(),
+            self.ws.path().map(Path::to_path_buf),
             draft,
             out,
             move || ctx.request_repaint(),

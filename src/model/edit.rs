@@ -2,8 +2,9 @@
 //! validates it against the document and the schema and returns its inverse, which is
 //! what the undo history stores.
 
-use super::document::{Document, Link, LinkId, Span, SpanId, Status};
+use super::document::{Document, Link, LinkId, MAX_NEXT_ID, Span, SpanId, Status};
 use super::schema::Schema;
+use super::staged::Staged;
 
 /// One change to a document's annotations.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +103,8 @@ pub enum EditError {
         from: String,
         to: String,
     },
+    #[error("id {0} is too large: span and link ids stay below 2^53")]
+    IdTooLarge(u64),
     #[error("the document changed since this edit was made ({0})")]
     Stale(&'static str),
 }
@@ -116,15 +119,26 @@ impl Edit {
 impl Document {
     /// Applies `edit` if it is valid for this document and schema, and returns its
     /// inverse. A refused edit (or a batch with any refused part) changes nothing.
+    ///
+    /// The edit is first checked and staged whole (see [`Staged`]), then put in at once,
+    /// so a batch of k edits on n spans costs O((n + k) log n).
     pub fn apply(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
-        let inverse = self.apply_one(edit, schema)?;
+        let mut staged = Staged::new(self);
+        let inverse = staged.apply(edit, schema)?;
+        let changes = staged.into_changes();
+        self.commit(changes);
         self.revision += 1;
         Ok(inverse)
     }
+}
 
-    fn apply_one(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
+impl Staged<'_> {
+    fn apply(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
         match edit {
             Edit::AddSpan(span) => {
+                if span.id.0 >= MAX_NEXT_ID {
+                    return Err(EditError::IdTooLarge(span.id.0));
+                }
                 self.check_range(span.start, span.end)?;
                 if schema.label(&span.label).is_none() {
                     return Err(EditError::UnknownLabel(span.label));
@@ -134,32 +148,30 @@ impl Document {
                 }
                 self.check_not_duplicate(span.start, span.end, &span.label, None)?;
                 self.next_span_id = self.next_span_id.max(span.id.0 + 1);
-                let at = self.insertion_point(&span);
                 let inverse = Edit::RemoveSpan {
                     span: span.clone(),
                     links: Vec::new(),
                 };
-                self.spans.insert(at, span);
+                self.insert_span(span);
                 Ok(inverse)
             }
             Edit::RemoveSpan { span, links } => {
-                let at = self
-                    .position_of(span.id)
-                    .ok_or(EditError::NoSuchSpan(span.id))?;
-                if self.spans[at] != span {
+                let now = self.span(span.id).ok_or(EditError::NoSuchSpan(span.id))?;
+                if *now != span {
                     return Err(EditError::Stale("the span is not as the edit expects"));
                 }
                 // Links are part of the span's removal: drop every link that touches it,
                 // and give all of them back on undo.
-                let mut removed: Vec<Link> = self.links_of(span.id).cloned().collect();
+                let removed = self.links_of(span.id);
                 for link in &links {
                     if !removed.contains(link) && link.from != span.id && link.to != span.id {
                         return Err(EditError::Stale("a link to remove does not touch the span"));
                     }
                 }
-                self.links.retain(|l| l.from != span.id && l.to != span.id);
-                self.spans.remove(at);
-                removed.sort_by_key(|l| l.id);
+                for link in &removed {
+                    self.take_link(link.id);
+                }
+                self.take_span(span.id);
                 let mut inverse = vec![Edit::AddSpan(span)];
                 inverse.extend(removed.into_iter().map(Edit::AddLink));
                 Ok(if inverse.len() == 1 {
@@ -169,8 +181,8 @@ impl Document {
                 })
             }
             Edit::Relabel { id, from, to } => {
-                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
-                if self.spans[at].label != from {
+                let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+                if span.label != from {
                     return Err(EditError::Stale(
                         "the span's label is not as the edit expects",
                     ));
@@ -178,7 +190,7 @@ impl Document {
                 if schema.label(&to).is_none() {
                     return Err(EditError::UnknownLabel(to));
                 }
-                let (start, end) = (self.spans[at].start, self.spans[at].end);
+                let (start, end) = (span.start, span.end);
                 self.check_not_duplicate(start, end, &to, Some(id))?;
                 for link in self.links_of(id) {
                     let (from_label, to_label) = if link.from == id {
@@ -188,10 +200,10 @@ impl Document {
                     };
                     check_link_labels(schema, &link.link_type, from_label, to_label)?;
                 }
-                let mut span = self.spans.remove(at);
-                span.label = to.clone();
-                let at = self.insertion_point(&span);
-                self.spans.insert(at, span);
+                if let Some(mut span) = self.take_span(id) {
+                    span.label = to.clone();
+                    self.insert_span(span);
+                }
                 Ok(Edit::Relabel {
                     id,
                     from: to,
@@ -199,19 +211,19 @@ impl Document {
                 })
             }
             Edit::Resize { id, from, to } => {
-                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
-                if (self.spans[at].start, self.spans[at].end) != from {
+                let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+                if (span.start, span.end) != from {
                     return Err(EditError::Stale(
                         "the span's range is not as the edit expects",
                     ));
                 }
                 self.check_range(to.0, to.1)?;
-                let label = self.spans[at].label.clone();
+                let label = span.label.clone();
                 self.check_not_duplicate(to.0, to.1, &label, Some(id))?;
-                let mut span = self.spans.remove(at);
-                (span.start, span.end) = to;
-                let at = self.insertion_point(&span);
-                self.spans.insert(at, span);
+                if let Some(mut span) = self.take_span(id) {
+                    (span.start, span.end) = to;
+                    self.insert_span(span);
+                }
                 Ok(Edit::Resize {
                     id,
                     from: to,
@@ -219,14 +231,17 @@ impl Document {
                 })
             }
             Edit::SetNote { id, from, to } => {
-                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
-                if self.spans[at].note != from {
+                let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+                if span.note != from {
                     return Err(EditError::Stale(
                         "the span's note is not as the edit expects",
                     ));
                 }
                 let to = to.filter(|note| !note.is_empty());
-                self.spans[at].note = to.clone();
+                if let Some(mut span) = self.take_span(id) {
+                    span.note = to.clone();
+                    self.insert_span(span);
+                }
                 Ok(Edit::SetNote {
                     id,
                     from: to,
@@ -234,6 +249,9 @@ impl Document {
                 })
             }
             Edit::AddLink(link) => {
+                if link.id.0 >= MAX_NEXT_ID {
+                    return Err(EditError::IdTooLarge(link.id.0));
+                }
                 if self.link(link.id).is_some() {
                     return Err(EditError::LinkIdTaken(link.id));
                 }
@@ -245,7 +263,7 @@ impl Document {
                     .ok_or(EditError::NoSuchSpan(link.from))?;
                 let to = self.span(link.to).ok_or(EditError::NoSuchSpan(link.to))?;
                 check_link_labels(schema, &link.link_type, &from.label, &to.label)?;
-                if self.links.iter().any(|l| {
+                if self.links_of(link.from).iter().any(|l| {
                     l.from == link.from && l.to == link.to && l.link_type == link.link_type
                 }) {
                     return Err(EditError::DuplicateLink {
@@ -255,20 +273,15 @@ impl Document {
                     });
                 }
                 self.next_link_id = self.next_link_id.max(link.id.0 + 1);
-                let at = self.links.partition_point(|l| l.id < link.id);
-                self.links.insert(at, link.clone());
+                self.insert_link(link.clone());
                 Ok(Edit::RemoveLink(link))
             }
             Edit::RemoveLink(link) => {
-                let at = self
-                    .links
-                    .iter()
-                    .position(|l| l.id == link.id)
-                    .ok_or(EditError::NoSuchLink(link.id))?;
-                if self.links[at] != link {
+                let now = self.link(link.id).ok_or(EditError::NoSuchLink(link.id))?;
+                if *now != link {
                     return Err(EditError::Stale("the link is not as the edit expects"));
                 }
-                self.links.remove(at);
+                self.take_link(link.id);
                 Ok(Edit::AddLink(link))
             }
             Edit::SetStatus { from, to } => {
@@ -279,20 +292,12 @@ impl Document {
                 Ok(Edit::SetStatus { from: to, to: from })
             }
             Edit::Batch(edits) => {
-                let mut inverses = Vec::with_capacity(edits.len());
-                for edit in edits {
-                    match self.apply_one(edit, schema) {
-                        Ok(inverse) => inverses.push(inverse),
-                        Err(error) => {
-                            // Roll back what this batch did, newest first. The inverses
-                            // of edits that just succeeded cannot fail.
-                            for inverse in inverses.into_iter().rev() {
-                                let _ = self.apply_one(inverse, schema);
-                            }
-                            return Err(error);
-                        }
-                    }
-                }
+                // A refused part refuses the whole edit; nothing is in the document yet,
+                // so there is nothing to roll back.
+                let mut inverses = edits
+                    .into_iter()
+                    .map(|edit| self.apply(edit, schema))
+                    .collect::<Result<Vec<_>, _>>()?;
                 inverses.reverse();
                 Ok(Edit::Batch(inverses))
             }
@@ -300,15 +305,12 @@ impl Document {
     }
 
     fn check_range(&self, start: usize, end: usize) -> Result<(), EditError> {
+        let len = self.doc().char_len();
         if start >= end {
             return Err(EditError::EmptySpan { start, end });
         }
-        if end > self.char_len() {
-            return Err(EditError::OutOfRange {
-                start,
-                end,
-                len: self.char_len(),
-            });
+        if end > len {
+            return Err(EditError::OutOfRange { start, end, len });
         }
         Ok(())
     }
@@ -320,12 +322,7 @@ impl Document {
         label: &str,
         except: Option<SpanId>,
     ) -> Result<(), EditError> {
-        let first = self.spans.partition_point(|s| s.start < start);
-        let duplicate = self.spans[first..]
-            .iter()
-            .take_while(|s| s.start == start)
-            .any(|s| s.end == end && s.label == label && Some(s.id) != except);
-        if duplicate {
+        if self.has_span(start, end, label, except) {
             return Err(EditError::DuplicateSpan {
                 start,
                 end,
@@ -335,6 +332,12 @@ impl Document {
         Ok(())
     }
 
+    fn label_of(&self, id: SpanId) -> &str {
+        self.span(id).map(|s| s.label.as_str()).unwrap_or_default()
+    }
+}
+
+impl Document {
     fn label_of(&self, id: SpanId) -> &str {
         self.span(id).map(|s| s.label.as_str()).unwrap_or_default()
     }
