@@ -671,36 +671,37 @@ fn build(
         };
         adds.push((at, span));
     }
-    // Added in reading order, each span lands at the end of the document's list (no
-    // shifting); problems are still reported in input order.
+    // All spans go in as one change (one merge, not one shift per span); problems are
+    // still reported one per refused span, in input order.
     adds.sort_by(|(_, a), (_, b)| a.order_key().cmp(&b.order_key()));
+    let (order, spans): (Vec<usize>, Vec<Span>) = adds.into_iter().unzip();
+    let added: Vec<SpanId> = spans.iter().map(|s| s.id).collect();
+    let outcomes = doc.apply_each(spans.into_iter().map(Edit::AddSpan), schema);
     let mut refused: Vec<(usize, InputProblem)> = Vec::new();
-    for (at, span) in adds {
-        let id = span.id;
-        match doc.apply(Edit::AddSpan(span), schema) {
-            Ok(_) => {
-                ids.insert(&draft.spans[at].key, id);
+    for ((at, id), outcome) in order.into_iter().zip(added).zip(outcomes) {
+        let span = &draft.spans[at];
+        match outcome {
+            Ok(()) => {
+                ids.insert(&span.key, id);
             }
-            Err(error) => {
-                let span = &draft.spans[at];
-                refused.push((
-                    at,
-                    InputProblem::new(
-                        &origin,
-                        span.line.or(draft.line),
-                        format!(
-                            "span {} [{}, {}) `{}`: {error}",
-                            span.key, span.start, span.end, span.label
-                        ),
+            Err(error) => refused.push((
+                at,
+                InputProblem::new(
+                    &origin,
+                    span.line.or(draft.line),
+                    format!(
+                        "span {} [{}, {}) `{}`: {error}",
+                        span.key, span.start, span.end, span.label
                     ),
-                ))
-            }
+                ),
+            )),
         }
     }
     refused.sort_by_key(|(at, _)| *at);
     problems.extend(refused.into_iter().map(|(_, problem)| problem));
 
     let (wanted, mut next) = ids_for(draft.links.iter().map(|l| l.wanted_id));
+    let mut links = Vec::with_capacity(draft.links.len());
     for (link, wanted) in draft.links.iter().zip(wanted) {
         let id = LinkId(wanted.unwrap_or_else(|| {
             next += 1;
@@ -720,7 +721,11 @@ fn build(
             to,
             link_type: link.link_type.clone(),
         });
-        if let Err(error) = doc.apply(edit, schema) {
+        links.push((link, edit));
+    }
+    let (asked, edits): (Vec<_>, Vec<_>) = links.into_iter().unzip();
+    for (link, outcome) in asked.into_iter().zip(doc.apply_each(edits, schema)) {
+        if let Err(error) = outcome {
             problems.push(InputProblem::new(
                 &origin,
                 link.line.or(draft.line),

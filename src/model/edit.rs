@@ -132,6 +132,34 @@ impl Document {
     }
 }
 
+impl Document {
+    /// Applies each of `edits` that is valid after the ones before it and gives each its
+    /// outcome, in order: a refused edit is skipped, the others all go in at once as one
+    /// change (with no inverse: this is for building a document, as an import does,
+    /// saying which parts it could not take). A batch among them is refused: parts of it
+    /// cannot be skipped.
+    pub fn apply_each(
+        &mut self,
+        edits: impl IntoIterator<Item = Edit>,
+        schema: &Schema,
+    ) -> Vec<Result<(), EditError>> {
+        let mut staged = Staged::new(self);
+        let outcomes = edits
+            .into_iter()
+            .map(|edit| match edit {
+                Edit::Batch(_) => Err(EditError::Stale("a batch cannot be applied part by part")),
+                // Every other edit checks everything before it changes anything, so a
+                // refused one leaves nothing staged.
+                edit => staged.apply(edit, schema).map(drop),
+            })
+            .collect();
+        let changes = staged.into_changes();
+        self.commit(changes);
+        self.revision += 1;
+        outcomes
+    }
+}
+
 impl Staged<'_> {
     fn apply(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
         match edit {

@@ -262,26 +262,16 @@ impl Document {
         for id in &gone {
             self.span_ranges.remove(id);
         }
-        let mut added: Vec<Span> = spans.into_values().collect();
-        added.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-        for span in &added {
+        for span in spans.values() {
             self.span_ranges.insert(span.id, (span.start, span.end));
         }
-        let old = std::mem::take(&mut self.spans);
-        let mut merged = Vec::with_capacity(old.len() - gone_at.len() + added.len());
-        let mut gone_at = gone_at.into_iter().peekable();
-        let mut added = added.into_iter().peekable();
-        for (at, span) in old.into_iter().enumerate() {
-            if gone_at.next_if_eq(&at).is_some() {
-                continue;
-            }
-            while let Some(new) = added.next_if(|new| new.order_key() < span.order_key()) {
-                merged.push(new);
-            }
-            merged.push(span);
-        }
-        merged.extend(added);
-        self.spans = merged;
+        remove_positions(&mut self.spans, &gone_at);
+        let mut added: Vec<Span> = spans.into_values().collect();
+        added.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        // Two sorted runs: the stable sort finds them and merges them in one pass, in
+        // place, without building a second copy of the whole list.
+        self.spans.extend(added);
+        self.spans.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     }
 
     fn commit_links(&mut self, gone: HashSet<LinkId>, added: BTreeMap<LinkId, Link>) {
@@ -306,22 +296,25 @@ impl Document {
             }
             return;
         }
-        let old = std::mem::take(&mut self.links);
-        let mut merged = Vec::with_capacity(old.len() - gone_at.len() + added.len());
-        let mut gone_at = gone_at.into_iter().peekable();
-        let mut added = added.into_values().peekable();
-        for (at, link) in old.into_iter().enumerate() {
-            if gone_at.next_if_eq(&at).is_some() {
-                continue;
-            }
-            while let Some(new) = added.next_if(|new| new.id < link.id) {
-                merged.push(new);
-            }
-            merged.push(link);
-        }
-        merged.extend(added);
-        self.links = merged;
+        remove_positions(&mut self.links, &gone_at);
+        // As for spans: two sorted runs, merged in one pass.
+        self.links.extend(added.into_values());
+        self.links.sort_by_key(|l| l.id);
     }
+}
+
+/// Removes the items at `positions` (sorted) from `items`, in one pass.
+fn remove_positions<T>(items: &mut Vec<T>, positions: &[usize]) {
+    if positions.is_empty() {
+        return;
+    }
+    let mut positions = positions.iter().peekable();
+    let mut at = 0;
+    items.retain(|_| {
+        let keep = positions.next_if_eq(&&at).is_none();
+        at += 1;
+        keep
+    });
 }
 
 #[cfg(test)]
@@ -408,6 +401,39 @@ mod tests {
             .flat_map(|l| [(l.from, l.id), (l.to, l.id)])
             .collect();
         assert_eq!(doc.link_ends, ends);
+    }
+
+    #[test]
+    fn apply_each_skips_what_it_refuses_and_keeps_the_rest() {
+        let schema = Schema::default();
+        let mut doc = Document::new("d", "D", "x".repeat(40));
+        let mut edits: Vec<Edit> = (0..20)
+            .map(|i| doc.add_span_edit(i, i + 2, "actor"))
+            .collect();
+        // A duplicate of the first span, an empty one, and a batch.
+        edits.insert(
+            5,
+            Edit::AddSpan(Span {
+                id: SpanId(99),
+                ..span_of(&edits[0])
+            }),
+        );
+        edits.push(doc.add_span_edit(3, 3, "actor"));
+        edits.push(Edit::Batch(Vec::new()));
+        let outcomes = doc.apply_each(edits, &schema);
+        let refused: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| outcomes[i].is_err())
+            .collect();
+        assert_eq!(refused, [5, 21, 22]);
+        assert_eq!(doc.spans().len(), 20);
+        assert_consistent(&doc);
+    }
+
+    fn span_of(edit: &Edit) -> Span {
+        match edit {
+            Edit::AddSpan(span) => span.clone(),
+            other => unreachable!("not an added span: {other:?}"),
+        }
     }
 
     proptest! {

@@ -601,3 +601,42 @@ mod hostile {
         }
     }
 }
+
+/// brat fragments cannot start or end on a line break: trimmed, "big\n" is "big", which
+/// brat cannot hold twice. The export leaves one out and says so, and its own import
+/// then reads the folder back.
+#[test]
+fn brat_leaves_out_a_span_that_trimming_makes_a_duplicate() {
+    use marginalia::formats::{ExportOptions, Format, ImportOptions};
+    use marginalia::model::{Document, Project};
+
+    use crate::support::{add_span, export, import_fresh};
+
+    let mut project = Project::new("brat", "tester");
+    let mut doc = Document::new("d", "D", "big\nnews\n");
+    add_span(&project, &mut doc, "big", 0, "quote");
+    add_span(&project, &mut doc, "big\n", 0, "quote");
+    add_span(&project, &mut doc, "\nnews", 0, "claim");
+    project.documents.push(doc);
+    let temp = temp_dir();
+    let out = temp.path().join("brat");
+    let report = export(&project, &ExportOptions::new(Format::Brat), &out);
+    let duplicate = report
+        .left_out
+        .iter()
+        .find(|o| o.reason.contains("same as another span"))
+        .expect("the collision is reported");
+    assert_eq!(duplicate.count, 1);
+    assert_eq!(report.spans + report.spans_left_out(), 3);
+    let (imported, _) = import_fresh(
+        &project,
+        &ImportOptions::new(Format::Brat),
+        &[out.join("d.ann")],
+    );
+    let labels: Vec<&str> = imported.documents[0]
+        .spans()
+        .iter()
+        .map(|s| s.label.as_str())
+        .collect();
+    assert_eq!(labels, ["quote", "claim"]);
+}
