@@ -10,6 +10,7 @@ mod support;
 
 #[path = "formats/cli.rs"]
 mod cli;
+#[cfg(unix)]
 #[path = "formats/edges.rs"]
 mod edges;
 #[path = "formats/export_options.rs"]
