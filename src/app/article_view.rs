@@ -538,16 +538,15 @@ impl ArticleView {
                                 2.0,
                                 color.gamma_multiply(0.22),
                             );
-                            if !ends.contains_key(&span.id) {
+                            if let std::collections::btree_map::Entry::Vacant(entry) =
+                                ends.entry(span.id)
+                            {
                                 let glyphs = text_rect(rect, font_size);
                                 let gap_y = glyphs.bottom() + 2.5 + MAX_LANES as f32 * LANE_STEP;
-                                ends.insert(
-                                    span.id,
-                                    End {
-                                        rect: glyphs,
-                                        gap_y,
-                                    },
-                                );
+                                entry.insert(End {
+                                    rect: glyphs,
+                                    gap_y,
+                                });
                                 if input.show_tags && p.char_start <= span.start {
                                     label_tag(&painter, input.schema, &span.label, rect, color);
                                 }
