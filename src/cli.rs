@@ -9,8 +9,8 @@ use anyhow::bail;
 use clap::{Parser, Subcommand};
 
 use crate::formats::{
-    self, ExportOptions, ExportReport, Format, FormatError, ImportOptions, ImportReport, Layer,
-    OffsetUnit, Split,
+    self, ExportOptions, Format, FormatError, ImportOptions, Layer, OffsetUnit, Split,
+    open_candidates,
 };
 use crate::model::{Document, Origin, Project, Status};
 use crate::store::{self, LoadError, SaveMode};
@@ -74,8 +74,10 @@ pub enum Command {
         /// csv.
         #[arg(long, value_parser = parse_export_format)]
         format: Format,
-        /// Where to write: a file, or a folder for brat. With --split, one file per part
-        /// (data.jsonl: data.train.jsonl, data.dev.jsonl, …) or one subfolder for brat.
+        /// Where to write: a file, or a folder for brat; `-` for standard output (the
+        /// report then goes to stderr). With --split, one file per part (data.jsonl:
+        /// data.train.jsonl, data.dev.jsonl, …) or one subfolder for brat. Never the
+        /// project file itself.
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: PathBuf,
         /// Unit of the offsets written: codepoints (Python, spaCy, doccano, brat), utf16
@@ -358,6 +360,20 @@ fn new(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Refuses to save the project `file` when it is also one of the `inputs` (however
+/// spelled), which saving would destroy.
+fn refuse_to_overwrite(file: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Some(input) = store::paths::overwritten_input(file, &inputs) {
+        bail!(
+            "{} is the project {}, which this would overwrite; name another input",
+            input.display(),
+            file.display()
+        );
+    }
+    Ok(())
+}
+
 fn load(file: &Path) -> anyhow::Result<store::Loaded> {
     Ok(store::load(file)?)
 }
@@ -367,6 +383,7 @@ fn add(
     articles: &[PathBuf],
     out: &mut impl std::io::Write,
 ) -> anyhow::Result<ExitCode> {
+    refuse_to_overwrite(file, articles)?;
     let store::Loaded { mut project, stamp } = load(file)?;
     // Read every article before changing anything: one bad file adds none.
     let read: Vec<(PathBuf, formats::Article)> = articles
@@ -408,7 +425,9 @@ fn add(
 }
 
 fn validate(files: &[PathBuf], out: &mut impl std::io::Write) -> anyhow::Result<ExitCode> {
-    let mut code = ExitCode::SUCCESS;
+    // Every file is checked, even after one that cannot be read; the exit status is the
+    // worst of them all (2 for a file that cannot be read, 1 for an invalid one).
+    let mut worst = 0;
     for file in files {
         match store::load(file) {
             Ok(loaded) => {
@@ -460,7 +479,7 @@ fn validate(files: &[PathBuf], out: &mut impl std::io::Write) -> anyhow::Result<
                 let count = problems.len();
                 let noun = if count == 1 { "problem" } else { "problems" };
                 writeln!(out, "{}: invalid ({count} {noun})", path.display())?;
-                code = ExitCode::from(EXIT_INVALID);
+                worst = worst.max(EXIT_INVALID);
             }
             Err(
                 error @ (LoadError::Syntax { .. }
@@ -470,22 +489,15 @@ fn validate(files: &[PathBuf], out: &mut impl std::io::Write) -> anyhow::Result<
             ) => {
                 writeln!(out, "{error}")?;
                 writeln!(out, "{}: invalid", file.display())?;
-                code = ExitCode::from(EXIT_INVALID);
+                worst = worst.max(EXIT_INVALID);
             }
-            Err(error @ LoadError::Io { .. }) => return Err(error.into()),
+            Err(error @ LoadError::Io { .. }) => {
+                report_error(&error.into());
+                worst = worst.max(EXIT_ERROR);
+            }
         }
     }
-    Ok(code)
-}
-
-/// `1 open candidate`, `3 open candidates`.
-pub fn open_candidates(count: usize) -> String {
-    let noun = if count == 1 {
-        "candidate"
-    } else {
-        "candidates"
-    };
-    format!("{count} open {noun}")
+    Ok(ExitCode::from(worst))
 }
 
 /// The numbers `stats` prints.
@@ -600,6 +612,7 @@ fn export(
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     use std::ops::ControlFlow;
 
+    formats::check_output(output, options, &[file])?;
     let project = load(file)?.project;
     // Hidden at first; shown on stderr once the export has run for a while. indicatif
     // draws nothing when stderr is not a terminal.
@@ -622,8 +635,13 @@ fn export(
     let result = formats::export(&project, options, output, &progress);
     bar.finish_and_clear();
     match result {
+        // The dataset itself went to stdout: the report goes to stderr.
+        Ok(report) if output == Path::new(formats::STDOUT) => {
+            report.write_to(&mut std::io::stderr().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Ok(report) => {
-            print_export_report(&report, out)?;
+            report.write_to(out)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error @ FormatError::Lossy { .. }) => {
@@ -636,55 +654,13 @@ fn export(
     }
 }
 
-pub fn print_export_report(
-    report: &ExportReport,
-    out: &mut impl std::io::Write,
-) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "exported {} documents ({} spans, {} links, {} notes) as {}, offsets in {}",
-        report.documents(),
-        report.spans,
-        report.links,
-        report.notes,
-        report.format,
-        report.offsets
-    )?;
-    for part in &report.parts {
-        let name = part
-            .name
-            .as_deref()
-            .map(|n| format!("{n}: "))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "  {name}{} ({} documents)",
-            part.path.display(),
-            part.documents.len()
-        )?;
-    }
-    if !report.left_out.is_empty() {
-        writeln!(out, "not carried by {}:", report.format)?;
-        for omission in &report.left_out {
-            writeln!(out, "  {omission}")?;
-        }
-    }
-    if report.open_candidates > 0 {
-        writeln!(
-            out,
-            "left open: {}, not exported (exports hold accepted annotations only)",
-            open_candidates(report.open_candidates)
-        )?;
-    }
-    Ok(())
-}
-
 fn import(
     file: &Path,
     options: &ImportOptions,
     inputs: &[PathBuf],
     out: &mut impl std::io::Write,
 ) -> anyhow::Result<ExitCode> {
+    refuse_to_overwrite(file, inputs)?;
     let store::Loaded { mut project, stamp } = load(file)?;
     let report = match formats::import(&mut project, options, inputs) {
         Ok(report) => report,
@@ -700,57 +676,8 @@ fn import(
     if changed {
         store::save(&project, file, Some(&stamp), SaveMode::Safe)?;
     }
-    print_import_report(&report, file, out)?;
+    report.write_to(file, out)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes what an import did, one line per document, rename, mapping and addition.
-pub fn print_import_report(
-    report: &ImportReport,
-    file: &Path,
-    out: &mut impl std::io::Write,
-) -> std::io::Result<()> {
-    for doc in &report.documents {
-        writeln!(
-            out,
-            "added {} as `{}` ({} spans, {} links, {} notes)",
-            doc.origin, doc.id, doc.spans, doc.links, doc.notes
-        )?;
-    }
-    for skipped in &report.skipped {
-        writeln!(out, "skipped {skipped}")?;
-    }
-    for (wanted, given) in &report.renamed {
-        writeln!(
-            out,
-            "renamed `{wanted}` to `{given}`: the project already has a document `{wanted}`"
-        )?;
-    }
-    for (old, new, count) in &report.mapped {
-        writeln!(out, "mapped label `{old}` to `{new}` ({count} spans)")?;
-    }
-    for label in &report.added_labels {
-        writeln!(out, "added label `{label}` to the schema")?;
-    }
-    for link_type in &report.added_link_types {
-        writeln!(out, "added link type `{link_type}` to the schema")?;
-    }
-    for ignored in &report.ignored {
-        writeln!(
-            out,
-            "ignored {} lines of {} (first: {})",
-            ignored.count, ignored.what, ignored.first
-        )?;
-    }
-    writeln!(
-        out,
-        "imported {} documents ({} spans, {} links, {} notes) into {}",
-        report.documents.len(),
-        report.spans(),
-        report.links(),
-        report.notes(),
-        file.display()
-    )
 }
 
 /// `agree`: loads every file first (any error stops before printing), compares, and

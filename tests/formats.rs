@@ -10,6 +10,9 @@ mod support;
 
 #[path = "formats/cli.rs"]
 mod cli;
+#[cfg(unix)]
+#[path = "formats/edges.rs"]
+mod edges;
 #[path = "formats/export_options.rs"]
 mod export_options;
 #[path = "formats/golden.rs"]

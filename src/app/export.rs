@@ -102,9 +102,11 @@ pub struct ExportJob {
 }
 
 impl ExportJob {
-    /// Starts exporting a copy of `project` to `out`; `repaint` wakes the window.
+    /// Starts exporting a copy of `project` (read from `project_file`, which the export
+    /// must not overwrite) to `out`; `repaint` wakes the window.
     pub fn start(
         project: Project,
+        project_file: Option<PathBuf>,
         draft: &ExportDraft,
         out: PathBuf,
         repaint: impl Fn() + Send + Sync + 'static,
@@ -129,10 +131,14 @@ impl ExportJob {
                         ControlFlow::Continue(())
                     }
                 };
-                match formats::export(&project, &options, &out, &progress) {
+                let inputs: Vec<&std::path::Path> =
+                    project_file.iter().map(|p| p.as_path()).collect();
+                let exported = formats::check_output(&out, &options, &inputs)
+                    .and_then(|()| formats::export(&project, &options, &out, &progress));
+                match exported {
                     Ok(report) => {
                         let mut text = Vec::new();
-                        let _ = crate::cli::print_export_report(&report, &mut text);
+                        let _ = report.write_to(&mut text);
                         Ok(String::from_utf8_lossy(&text).into_owned())
                     }
                     Err(error) => Err(format!("cannot export to {}: {error}", out.display())),
@@ -176,11 +182,7 @@ impl MarginaliaApp {
         match self.ws.import_dataset(&draft.options(), inputs) {
             Ok(report) => {
                 let mut text = Vec::new();
-                let _ = crate::cli::print_import_report(
-                    &report,
-                    Path::new(&self.ws.project.name),
-                    &mut text,
-                );
+                let _ = report.write_to(Path::new(&self.ws.project.name), &mut text);
                 self.view = ArticleView::default();
                 self.dialog = Some(Dialog::Message(
                     "Import finished".into(),
@@ -221,6 +223,7 @@ impl MarginaliaApp {
         let ctx = ctx.clone();
         self.export_job = Some(ExportJob::start(
             self.ws.project.clone(),
+            self.ws.path().map(Path::to_path_buf),
             draft,
             out,
             move || ctx.request_repaint(),

@@ -28,10 +28,11 @@ use std::path::{Path, PathBuf};
 
 use super::FormatError;
 use super::error::InputProblem;
-use super::export::{ExportOptions, Omitted, Tally};
 use super::import::{Draft, DraftLink, DraftSpan, decode_range, resolve_unit};
 use super::offsets::{OffsetMap, OffsetUnit};
-use crate::model::{Document, Project, TextIndex};
+use super::options::ExportOptions;
+use super::report::{Omitted, Tally};
+use crate::model::{Document, Project, Span, TextIndex};
 
 /// The configuration file of a brat collection.
 pub const CONF_FILE: &str = "annotation.conf";
@@ -95,7 +96,7 @@ pub(crate) fn write_folder(
         write(dir.join(format!("{name}.ann")), ann.as_bytes())?;
         Ok(doc_tally)
     };
-    super::export::in_batches(
+    super::batches::in_batches(
         &named,
         work,
         |(doc, _), written: Result<Tally, FormatError>| {
@@ -185,6 +186,20 @@ fn write_ann(doc: &Document, unit: OffsetUnit, ann: &mut String, tally: &mut Tal
     let text = doc.text();
     let map = OffsetMap::new(text, doc.index(), unit);
     let mut written = HashSet::with_capacity(doc.spans().len());
+    // What each written span looks like in the file: its label and the range its
+    // fragments cover (which fixes the fragments). Trimmed of a line break, a span can
+    // look just like another, which brat's import (ours too) refuses as a duplicate. The
+    // spans written exactly are taken first, so that a trimmed one gives way to them.
+    let edge_break = |span: &Span| {
+        let surface = doc.span_text(span);
+        surface.starts_with(is_line_break) || surface.ends_with(is_line_break)
+    };
+    let mut shapes: HashSet<(&str, usize, usize)> = doc
+        .spans()
+        .iter()
+        .filter(|s| is_type_name(&s.label) && !edge_break(s))
+        .map(|s| (s.label.as_str(), s.start, s.end))
+        .collect();
     for span in doc.spans() {
         if !is_type_name(&span.label) {
             tally.leave_out_span(
@@ -219,7 +234,16 @@ fn write_ann(doc: &Document, unit: OffsetUnit, ann: &mut String, tally: &mut Tal
             );
             continue;
         };
-        if first.0 != span.start || last.1 != span.end {
+        let trimmed = first.0 != span.start || last.1 != span.end;
+        if trimmed && !shapes.insert((span.label.as_str(), first.0, last.1)) {
+            tally.leave_out_span(
+                "left out: without the line break at their start or end they are the same as another span, which brat cannot hold twice",
+                doc,
+                span,
+            );
+            continue;
+        }
+        if trimmed {
             tally.leave_out_span(
                 "changed: they start or end on a line break, which brat fragments cannot, so the line break was left out of the span",
                 doc,
@@ -290,7 +314,7 @@ fn write_ann(doc: &Document, unit: OffsetUnit, ann: &mut String, tally: &mut Tal
             tally.leave_out(
                 Omitted::Note,
                 "changed: their line breaks were written as spaces, which brat's one-line notes need",
-                || format!("the note on {}", super::export::describe_span(doc, span)),
+                || format!("the note on {}", super::report::describe_span(doc, span)),
             );
             one_line = note.replace("\r\n", " ").replace(is_line_break, " ");
             &one_line

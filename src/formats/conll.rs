@@ -16,10 +16,10 @@ use std::path::Path;
 
 use super::FormatError;
 use super::error::InputProblem;
-use super::export::Tally;
 use super::import::{Draft, DraftSpan};
+use super::report::Tally;
 use super::tokens::{Layer, pieces, select_layer, sentence_starts, span_cuts};
-use crate::model::Document;
+use crate::model::{Document, Span};
 
 /// The first token of every document.
 pub const DOCSTART: &str = "-DOCSTART-";
@@ -32,7 +32,22 @@ pub(crate) fn write_document(
     tally: &mut Tally,
 ) -> std::io::Result<()> {
     let text = doc.text();
-    let (kept, left_out) = select_layer(doc.spans(), layer);
+    // Spans are trimmed to their tokens first: CoNLL has no whitespace tokens, so a span
+    // that starts with a space (" big") would otherwise start on no token of its own and
+    // get an `I-` with no `B-`, which IOB2 forbids.
+    let mut trimmed: Vec<Span> = Vec::with_capacity(doc.spans().len());
+    for span in doc.spans() {
+        match trim_to_tokens(doc, span) {
+            Some(span) => trimmed.push(span),
+            None => tally.leave_out_span(
+                "left out: they cover only whitespace, and CoNLL has no whitespace tokens",
+                doc,
+                span,
+            ),
+        }
+    }
+    trimmed.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let (kept, left_out) = select_layer(&trimmed, layer);
     let reason = match layer {
         Layer::Outer => {
             "left out: inside or across a longer span, and one tag column keeps only the outer layer (--layer inner keeps the inner one)"
@@ -98,6 +113,23 @@ pub(crate) fn write_document(
         }
     }
     Ok(())
+}
+
+/// `span` without the whitespace at its ends; `None` when it is only whitespace.
+fn trim_to_tokens(doc: &Document, span: &Span) -> Option<Span> {
+    let surface = doc.span_text(span);
+    let lead = surface.chars().take_while(|c| c.is_whitespace()).count();
+    let trail = surface
+        .chars()
+        .rev()
+        .take_while(|c| c.is_whitespace())
+        .count();
+    let (start, end) = (span.start + lead, span.end.saturating_sub(trail));
+    (start < end).then(|| Span {
+        start,
+        end,
+        ..span.clone()
+    })
 }
 
 /// Reads a CoNLL file: documents split at `-DOCSTART-`, sentences at blank lines; the

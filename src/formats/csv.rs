@@ -9,8 +9,8 @@
 
 use std::io::Write;
 
-use super::export::{Omitted, Tally};
 use super::offsets::{OffsetMap, OffsetUnit};
+use super::report::{Omitted, Tally};
 use crate::model::{Document, Project};
 
 /// The link type whose target is a quote's or claim's speaker.

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::export::ExportReport;
+use super::report::ExportReport;
 
 /// How many input problems an error message lists before it says "and N more".
 const SHOWN_PROBLEMS: usize = 50;
@@ -89,6 +89,15 @@ pub enum FormatError {
     Lossy {
         /// What the export would have written and left out.
         report: Box<ExportReport>,
+    },
+    /// An output would be written over a file the command reads (the project itself,
+    /// however its path is spelled); nothing was written.
+    #[error("{} is {}, which this would overwrite; write somewhere else", output.display(), input.display())]
+    OverwritesInput {
+        /// The output as given.
+        output: PathBuf,
+        /// The input it would destroy.
+        input: PathBuf,
     },
     /// The progress callback asked to stop; nothing was written.
     #[error("export cancelled; nothing was written")]

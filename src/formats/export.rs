@@ -5,260 +5,18 @@
 //! place only at the end, so a cancelled, failed or strict-refused export leaves no
 //! half-written file behind, and an earlier export of the same name stays intact.
 
-use std::collections::BTreeMap;
-use std::fmt;
 use std::io::{BufWriter, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use tempfile::{NamedTempFile, TempDir};
 
-use super::offsets::OffsetUnit;
-use super::select::{Split, filter};
-use super::tokens::Layer;
+use super::batches::in_batches;
+use super::options::ExportOptions;
+use super::report::{ExportReport, PartReport, Tally};
+use super::select::filter;
 use super::{Format, FormatError, brat, conll, csv, jsonl, spacy};
-use crate::model::{Document, Project, Span, Status};
-
-/// What to export and how.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExportOptions {
-    /// The dataset format; one of [`Format::EXPORT`].
-    pub format: Format,
-    /// The unit of the offsets written (ignored by CoNLL, which writes none).
-    pub offsets: OffsetUnit,
-    /// Export only documents of this status; all when `None`.
-    pub status: Option<Status>,
-    /// Split the documents into parts (train/dev/test), one output per part.
-    pub split: Option<Split>,
-    /// Which spans CoNLL's single tag column keeps where spans overlap.
-    pub layer: Layer,
-    /// Refuse to write anything if any span cannot be written exactly
-    /// ([`FormatError::Lossy`]).
-    pub strict: bool,
-}
-
-impl ExportOptions {
-    /// Options for `format` with every other choice at its default: code points, all
-    /// documents, no split, outer layer, not strict.
-    pub fn new(format: Format) -> Self {
-        Self {
-            format,
-            offsets: OffsetUnit::default(),
-            status: None,
-            split: None,
-            layer: Layer::default(),
-            strict: false,
-        }
-    }
-}
-
-/// What kind of annotation an export could not carry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Omitted {
-    /// Spans left out, or written differently from the project.
-    Span,
-    /// Links left out.
-    Link,
-    /// Notes left out or changed.
-    Note,
-}
-
-impl Omitted {
-    fn noun(self, count: usize) -> &'static str {
-        match (self, count == 1) {
-            (Omitted::Span, true) => "span",
-            (Omitted::Span, false) => "spans",
-            (Omitted::Link, true) => "link",
-            (Omitted::Link, false) => "links",
-            (Omitted::Note, true) => "note",
-            (Omitted::Note, false) => "notes",
-        }
-    }
-}
-
-/// Annotations of one kind that the format could not carry, for one reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Omission {
-    /// Spans, links or notes.
-    pub kind: Omitted,
-    /// Why, in plain words: "overlap a longer span; ...".
-    pub reason: String,
-    /// How many.
-    pub count: usize,
-    /// The first one, to look at: `document `x`, span 12 [3, 10) quote "…"`.
-    pub first: String,
-}
-
-impl fmt::Display for Omission {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} {} (first: {})",
-            self.count,
-            self.kind.noun(self.count),
-            self.reason,
-            self.first
-        )
-    }
-}
-
-/// One part of a split export (or the whole export when there is no split).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PartReport {
-    /// The part's name (`train`), or `None` without a split.
-    pub name: Option<String>,
-    /// Where it was written: a file, or a folder for brat.
-    pub path: PathBuf,
-    /// Ids of its documents, in the order written.
-    pub documents: Vec<String>,
-}
-
-/// What an export wrote and what it could not carry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExportReport {
-    /// The format written.
-    pub format: Format,
-    /// The unit of the offsets written.
-    pub offsets: OffsetUnit,
-    /// The outputs, one per part of the split.
-    pub parts: Vec<PartReport>,
-    /// Spans written exactly.
-    pub spans: usize,
-    /// Links written.
-    pub links: usize,
-    /// Notes written.
-    pub notes: usize,
-    /// What the format could not carry, by kind and reason, in a stable order. Empty
-    /// when the export is complete.
-    pub left_out: Vec<Omission>,
-    /// Candidates still open in the documents exported: they are not annotations yet,
-    /// so they are not written (exports write accepted annotations only).
-    pub open_candidates: usize,
-}
-
-impl ExportReport {
-    /// Number of documents written.
-    pub fn documents(&self) -> usize {
-        self.parts.iter().map(|p| p.documents.len()).sum()
-    }
-
-    /// Number of spans left out or written differently; `strict` refuses any.
-    pub fn spans_left_out(&self) -> usize {
-        self.left_out
-            .iter()
-            .filter(|o| o.kind == Omitted::Span)
-            .map(|o| o.count)
-            .sum()
-    }
-}
-
-/// Counts what a format writer wrote and left out.
-#[derive(Debug, Default)]
-pub(crate) struct Tally {
-    pub spans: usize,
-    pub links: usize,
-    pub notes: usize,
-    /// By kind and reason (the reasons are fixed sentences): how many, and the first.
-    omissions: BTreeMap<(Omitted, &'static str), (usize, String)>,
-}
-
-impl Tally {
-    /// Records that `count` annotations were left out; `first` describes the first one
-    /// and is only called if it is the first for this reason.
-    pub fn leave_out_many(
-        &mut self,
-        kind: Omitted,
-        reason: &'static str,
-        count: usize,
-        first: impl FnOnce() -> String,
-    ) {
-        if count == 0 {
-            return;
-        }
-        match self.omissions.get_mut(&(kind, reason)) {
-            Some((total, _)) => *total += count,
-            None => {
-                self.omissions.insert((kind, reason), (count, first()));
-            }
-        }
-    }
-
-    /// Records that one annotation (described lazily) was left out.
-    pub fn leave_out(
-        &mut self,
-        kind: Omitted,
-        reason: &'static str,
-        what: impl FnOnce() -> String,
-    ) {
-        self.leave_out_many(kind, reason, 1, what);
-    }
-
-    /// Records that a span was left out.
-    pub fn leave_out_span(&mut self, reason: &'static str, doc: &Document, span: &Span) {
-        self.leave_out(Omitted::Span, reason, || describe_span(doc, span));
-    }
-
-    /// Records that the links of a document were left out.
-    pub fn leave_out_links(&mut self, reason: &'static str, doc: &Document) {
-        let Some(link) = doc.links().first() else {
-            return;
-        };
-        self.leave_out_many(Omitted::Link, reason, doc.links().len(), || {
-            format!(
-                "document `{}`, {} `{}` from span {} to span {}",
-                doc.id, link.id, link.link_type, link.from.0, link.to.0
-            )
-        });
-    }
-
-    /// Records that the notes of a document were left out.
-    pub fn leave_out_notes(&mut self, reason: &'static str, doc: &Document) {
-        let mut noted = doc.spans().iter().filter(|s| s.note.is_some());
-        let Some(span) = noted.next() else { return };
-        self.leave_out_many(Omitted::Note, reason, 1 + noted.count(), || {
-            format!("the note on {}", describe_span(doc, span))
-        });
-    }
-
-    /// Adds another tally (of a later document): counts add up, the first example of
-    /// each omission stays the earliest.
-    pub fn merge(&mut self, other: Tally) {
-        self.spans += other.spans;
-        self.links += other.links;
-        self.notes += other.notes;
-        for (key, (count, first)) in other.omissions {
-            self.omissions
-                .entry(key)
-                .and_modify(|(total, _)| *total += count)
-                .or_insert((count, first));
-        }
-    }
-
-    fn into_omissions(self) -> Vec<Omission> {
-        self.omissions
-            .into_iter()
-            .map(|((kind, reason), (count, first))| Omission {
-                kind,
-                reason: reason.to_owned(),
-                count,
-                first,
-            })
-            .collect()
-    }
-}
-
-/// `document `x`, span 12 [3, 10) quote "text"`, the text cut short.
-pub(crate) fn describe_span(doc: &Document, span: &Span) -> String {
-    let text = doc.span_text(span);
-    let mut shown: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 {
-        shown.push('…');
-    }
-    format!(
-        "document `{}`, {} [{}, {}) {} {:?}",
-        doc.id, span.id, span.start, span.end, span.label, shown
-    )
-}
+use crate::model::{Document, Project};
 
 /// Exports `project` as a dataset at `out`: a file, or a folder for brat. With a split,
 /// each part goes to its own file (`data.jsonl` → `data.train.jsonl`, `data.dev.jsonl`,
@@ -270,7 +28,11 @@ pub(crate) fn describe_span(doc: &Document, span: &Span) -> String {
 /// written unless the whole export succeeds: files appear only at the end, atomically.
 ///
 /// A brat folder must not exist yet or be empty ([`FormatError::OutputNotEmpty`]);
-/// single files are replaced.
+/// single files are replaced, keeping their permissions (a new one gets the umask's).
+/// A symlink is written through, to the file it points to. A FIFO or a character device
+/// (`/dev/stdout`) is written to as a stream, and `-` means standard output.
+///
+/// Call [`check_output`] first to make sure the output is none of the inputs.
 pub fn export(
     project: &Project,
     options: &ExportOptions,
@@ -282,6 +44,16 @@ pub fn export(
             "{} is an import format; export to one of {}",
             options.format,
             Format::EXPORT.map(Format::as_str).join(", ")
+        )));
+    }
+    if out == Path::new(STDOUT) && (options.format.writes_folder() || options.split.is_some()) {
+        return Err(FormatError::Options(format!(
+            "`-o -` writes one file to standard output; {} needs a path",
+            if options.split.is_some() {
+                "a split"
+            } else {
+                "a brat folder"
+            }
         )));
     }
     let documents = filter(&project.documents, options.status);
@@ -449,60 +221,48 @@ fn write_file(
     })
 }
 
-/// How many documents each worker renders per batch: enough to keep thread start-up
-/// cheap, few enough that cancelling stops soon.
-const DOCUMENTS_PER_WORKER: usize = 16;
+/// The output path that means standard output.
+pub const STDOUT: &str = "-";
 
-/// Runs `work` on every item (a document, or a document and its file name) on a few
-/// worker threads, a batch at a time, and hands the results to `each` in order, on this
-/// thread. The next batch is rendered while `each` writes out the one before. Stops at
-/// the first error `each` returns.
-pub(crate) fn in_batches<I: Sync, T: Send, E>(
-    items: &[I],
-    work: impl Fn(&I) -> T + Sync,
-    mut each: impl FnMut(&I, T) -> Result<(), E>,
-) -> Result<(), E> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    if workers == 1 {
-        for item in items {
-            each(item, work(item))?;
-        }
+/// Every path an export with `options` to `out` writes: the file, each part's file, the
+/// brat folder or each part's subfolder.
+pub fn output_paths(out: &Path, options: &ExportOptions) -> Vec<PathBuf> {
+    let Some(split) = &options.split else {
+        return vec![out.to_path_buf()];
+    };
+    split
+        .parts
+        .iter()
+        .map(|(name, _)| {
+            if options.format.writes_folder() {
+                out.join(name)
+            } else {
+                part_path(out, name)
+            }
+        })
+        .collect()
+}
+
+/// Refuses an export that would write over one of `inputs` (the project file it
+/// exports), however either path is spelled: through `..`, a symlink or a hard link
+/// ([`FormatError::OverwritesInput`]). Checked before anything is written.
+pub fn check_output(
+    out: &Path,
+    options: &ExportOptions,
+    inputs: &[&Path],
+) -> Result<(), FormatError> {
+    if out == Path::new(STDOUT) {
         return Ok(());
     }
-    let work = &work;
-    std::thread::scope(|scope| {
-        // Each round collects the batch rendered in the round before, starts rendering
-        // the next one, and hands the collected results on while that runs.
-        let mut rendering = Vec::new();
-        let mut rendered_batch: Option<&[I]> = None;
-        let batches = items.chunks(workers * DOCUMENTS_PER_WORKER).map(Some);
-        for batch in batches.chain([None]) {
-            let results: Vec<T> = std::mem::take(&mut rendering)
-                .into_iter()
-                // A worker only panics on a bug; pass the panic on as it is.
-                .flat_map(|handle: std::thread::ScopedJoinHandle<'_, Vec<T>>| {
-                    handle
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect();
-            if let Some(batch) = batch {
-                rendering = batch
-                    .chunks(batch.len().div_ceil(workers))
-                    .map(|share| scope.spawn(move || share.iter().map(work).collect()))
-                    .collect();
-            }
-            if let Some(done) = rendered_batch {
-                for (item, result) in done.iter().zip(results) {
-                    each(item, result)?;
-                }
-            }
-            rendered_batch = batch;
+    for path in output_paths(out, options) {
+        if let Some(input) = crate::store::paths::overwritten_input(&path, inputs) {
+            return Err(FormatError::OverwritesInput {
+                output: path,
+                input: input.to_path_buf(),
+            });
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// `data.jsonl` + `train` → `data.train.jsonl`; `data` + `train` → `data.train`.
@@ -531,8 +291,24 @@ fn parent_of(path: &Path) -> Result<PathBuf, FormatError> {
     Ok(parent)
 }
 
+/// A temporary file for the output `path`: beside the file it will replace (through a
+/// symlink, beside the file the link points to), or anywhere for a stream.
 fn stage_file(path: &Path) -> Result<NamedTempFile, FormatError> {
-    if path.is_dir() {
+    let write_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| FormatError::Write { path, source }
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".marginalia-export-");
+    // A temporary file is private (0o600); an export is not: it gets 0o666 less the
+    // umask, as any new file does (an existing one keeps its mode, see `Staged::commit`).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    if path == Path::new(STDOUT) || crate::store::paths::is_stream(path) {
+        return builder.tempfile().map_err(write_error(path));
+    }
+    let target = crate::store::paths::write_target(path).map_err(write_error(path))?;
+    if target.is_dir() {
         return Err(FormatError::Write {
             path: path.to_path_buf(),
             source: std::io::Error::new(
@@ -541,14 +317,8 @@ fn stage_file(path: &Path) -> Result<NamedTempFile, FormatError> {
             ),
         });
     }
-    let parent = parent_of(path)?;
-    tempfile::Builder::new()
-        .prefix(".marginalia-export-")
-        .tempfile_in(&parent)
-        .map_err(|source| FormatError::Write {
-            path: parent,
-            source,
-        })
+    let parent = parent_of(&target)?;
+    builder.tempfile_in(&parent).map_err(write_error(&parent))
 }
 
 fn stage_folder(out: &Path) -> Result<TempDir, FormatError> {
@@ -564,8 +334,12 @@ fn stage_folder(out: &Path) -> Result<TempDir, FormatError> {
         }
     }
     let parent = parent_of(out)?;
-    tempfile::Builder::new()
-        .prefix(".marginalia-export-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".marginalia-export-");
+    // Like a folder the user makes (0o777 less the umask), not a private temporary one.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
+    builder
         .tempdir_in(&parent)
         .map_err(|source| FormatError::Write {
             path: parent,
@@ -584,15 +358,9 @@ impl Staged {
         match self {
             Staged::Files(files) => {
                 for (temp, path) in files {
-                    temp.as_file()
-                        .sync_all()
-                        .map_err(|source| FormatError::Write {
-                            path: path.clone(),
-                            source,
-                        })?;
-                    temp.persist(&path).map_err(|error| FormatError::Write {
+                    commit_file(temp, &path).map_err(|source| FormatError::Write {
                         path: path.clone(),
-                        source: error.error,
+                        source,
                     })?;
                 }
             }
@@ -616,43 +384,27 @@ impl Staged {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::in_batches;
-
-    #[test]
-    fn batches_hand_every_result_on_in_order() {
-        let items: Vec<usize> = (0..1_000).collect();
-        let mut seen = Vec::new();
-        let result: Result<(), ()> = in_batches(
-            &items,
-            |&n| n * 2,
-            |&n, doubled| {
-                assert_eq!(doubled, n * 2);
-                seen.push(n);
-                Ok(())
-            },
-        );
-        assert_eq!(result, Ok(()));
-        assert_eq!(seen, items);
+/// Puts a finished output file in place: copied into standard output or a stream,
+/// else synced and renamed over the file (through a symlink, over the file it points
+/// to), which keeps its permissions.
+fn commit_file(mut temp: NamedTempFile, path: &Path) -> std::io::Result<()> {
+    use std::io::{Seek as _, SeekFrom};
+    if path == Path::new(STDOUT) || crate::store::paths::is_stream(path) {
+        temp.as_file_mut().seek(SeekFrom::Start(0))?;
+        if path == Path::new(STDOUT) {
+            let mut stdout = std::io::stdout().lock();
+            std::io::copy(temp.as_file_mut(), &mut stdout)?;
+            return stdout.flush();
+        }
+        let mut stream = std::fs::OpenOptions::new().write(true).open(path)?;
+        std::io::copy(temp.as_file_mut(), &mut stream)?;
+        return stream.flush();
     }
-
-    #[test]
-    fn batches_stop_at_the_first_error() {
-        let items: Vec<usize> = (0..1_000).collect();
-        let mut seen = 0;
-        let result = in_batches(
-            &items,
-            |&n| n,
-            |&n, _| {
-                if n == 150 {
-                    return Err(n);
-                }
-                seen += 1;
-                Ok(())
-            },
-        );
-        assert_eq!(result, Err(150));
-        assert_eq!(seen, 150);
+    let target = crate::store::paths::write_target(path)?;
+    if let Ok(existing) = std::fs::metadata(&target) {
+        std::fs::set_permissions(temp.path(), existing.permissions())?;
     }
+    temp.as_file().sync_all()?;
+    temp.persist(&target).map_err(|error| error.error)?;
+    Ok(())
 }

@@ -4,14 +4,14 @@
 //! passes: a dataset is imported whole or not at all.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::error::InputProblem;
 use super::offsets::{OffsetMap, OffsetUnit};
 use super::{Format, FormatError, brat, conll, jsonl};
 use crate::model::{
-    Document, Edit, Label, Link, LinkId, LinkType, Project, Rgb, Schema, Span, SpanId, Status,
-    slug, text_digest, unique_id,
+    Document, Edit, Label, Link, LinkId, LinkType, MAX_NEXT_ID, Project, Rgb, Schema, Span, SpanId,
+    Status, slug, text_digest, unique_id,
 };
 
 /// What to import and how.
@@ -75,8 +75,9 @@ pub struct ImportReport {
     /// Inputs not added because their text is already in the project (or earlier in the
     /// same import): `file:line: already in the project as `id``.
     pub skipped: Vec<String>,
-    /// Documents whose id was taken, and the id they got instead: (wanted, given).
-    pub renamed: Vec<(String, String)>,
+    /// Documents that did not get the id the input gives: (wanted, given, why), e.g.
+    /// `the project already has a document `x``, `it has a path separator`.
+    pub renamed: Vec<(String, String, String)>,
     /// Labels added to the schema (`add_labels`).
     pub added_labels: Vec<String>,
     /// Link types added to the schema (`add_labels`).
@@ -88,6 +89,53 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// Writes what the import did, as the window and the command line show it: one line
+    /// per document, rename, mapping and addition, then the totals into `file`.
+    pub fn write_to(&self, file: &Path, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        for doc in &self.documents {
+            writeln!(
+                out,
+                "added {} as `{}` ({} spans, {} links, {} notes)",
+                doc.origin, doc.id, doc.spans, doc.links, doc.notes
+            )?;
+        }
+        for skipped in &self.skipped {
+            writeln!(out, "skipped {skipped}")?;
+        }
+        for (wanted, given, why) in &self.renamed {
+            writeln!(
+                out,
+                "renamed `{}` to `{given}`: {why}",
+                wanted.escape_debug()
+            )?;
+        }
+        for (old, new, count) in &self.mapped {
+            writeln!(out, "mapped label `{old}` to `{new}` ({count} spans)")?;
+        }
+        for label in &self.added_labels {
+            writeln!(out, "added label `{label}` to the schema")?;
+        }
+        for link_type in &self.added_link_types {
+            writeln!(out, "added link type `{link_type}` to the schema")?;
+        }
+        for ignored in &self.ignored {
+            writeln!(
+                out,
+                "ignored {} lines of {} (first: {})",
+                ignored.count, ignored.what, ignored.first
+            )?;
+        }
+        writeln!(
+            out,
+            "imported {} documents ({} spans, {} links, {} notes) into {}",
+            self.documents.len(),
+            self.spans(),
+            self.links(),
+            self.notes(),
+            file.display()
+        )
+    }
+
     /// Spans added in all documents.
     pub fn spans(&self) -> usize {
         self.documents.iter().map(|d| d.spans).sum()
@@ -216,7 +264,12 @@ pub fn import(
             "nothing to import: name at least one input".into(),
         ));
     }
-    for (old, new) in &options.map {
+    for (at, (old, new)) in options.map.iter().enumerate() {
+        if options.map[..at].iter().any(|(earlier, _)| earlier == old) {
+            return Err(FormatError::Options(format!(
+                "--map {old}={new}: `{old}` is mapped twice; map each label once"
+            )));
+        }
         if project.schema.label(new).is_none() {
             return Err(FormatError::Options(format!(
                 "--map {old}={new}: the project has no label `{new}` (it has {})",
@@ -267,6 +320,15 @@ pub fn import(
         &mut problems,
         &mut report,
     );
+    // The schema the project would get must pass the loader's own check, or the project
+    // written could not be opened again.
+    for problem in schema.problems() {
+        problems.push(InputProblem::new(
+            &inputs[0],
+            None,
+            format!("the schema after this import would be invalid: {problem}"),
+        ));
+    }
 
     let mut taken: HashSet<String> = project.documents.iter().map(|d| d.id.clone()).collect();
     let mut digests: HashMap<String, String> = project
@@ -280,6 +342,14 @@ pub fn import(
             Some(line) => format!("{}:{line}", draft.origin.display()),
             None => draft.origin.display().to_string(),
         };
+        if draft.text.trim().is_empty() {
+            problems.push(InputProblem::new(
+                &draft.origin,
+                draft.line,
+                "the text is empty; there is nothing to annotate",
+            ));
+            continue;
+        }
         let digest = text_digest(&draft.text);
         if let Some(existing) = digests.get(&digest) {
             let already = if project.document(existing).is_some() {
@@ -292,11 +362,9 @@ pub fn import(
                 .push(format!("{origin}: same text as `{existing}`, {already}"));
             continue;
         }
-        let id = document_id(&draft, &taken);
-        if let Some(wanted) = &draft.id
-            && *wanted != id
-        {
-            report.renamed.push((wanted.clone(), id.clone()));
+        let (id, why) = document_id(&draft, &taken);
+        if let (Some(wanted), Some(why)) = (&draft.id, why) {
+            report.renamed.push((wanted.clone(), id.clone(), why));
         }
         taken.insert(id.clone());
         digests.insert(digest, id.clone());
@@ -333,15 +401,22 @@ pub fn import(
     Ok(report)
 }
 
+/// Renames input labels. All mappings apply at once, to the labels as the input has
+/// them, so `a=b` with `b=a` swaps the two (one after the other would merge them).
 fn map_labels(drafts: &mut [Draft], map: &[(String, String)], report: &mut ImportReport) {
-    for (old, new) in map {
-        let mut count = 0;
-        for span in drafts.iter_mut().flat_map(|d| d.spans.iter_mut()) {
-            if span.label == *old {
-                span.label.clone_from(new);
-                count += 1;
-            }
+    let renames: HashMap<&str, usize> = map
+        .iter()
+        .enumerate()
+        .map(|(at, (old, _))| (old.as_str(), at))
+        .collect();
+    let mut counts = vec![0; map.len()];
+    for span in drafts.iter_mut().flat_map(|d| d.spans.iter_mut()) {
+        if let Some(&at) = renames.get(span.label.as_str()) {
+            span.label.clone_from(&map[at].1);
+            counts[at] += 1;
         }
+    }
+    for ((old, new), count) in map.iter().zip(counts) {
         report.mapped.push((old.clone(), new.clone(), count));
     }
 }
@@ -410,7 +485,15 @@ fn check_schema(
         }
     }
     for (label, (count, at)) in unknown_labels {
-        if add {
+        if label.trim().is_empty() {
+            problems.push(InputProblem {
+                message: format!(
+                    "{count} span{} with a blank label from here on; every span needs a label",
+                    if count == 1 { "" } else { "s" }
+                ),
+                ..at
+            });
+        } else if add {
             let used: Vec<u8> = schema.labels.iter().filter_map(|l| l.hotkey).collect();
             let colour = NEW_LABEL_COLOURS[report.added_labels.len() % NEW_LABEL_COLOURS.len()];
             schema.labels.push(Label {
@@ -433,7 +516,15 @@ fn check_schema(
         }
     }
     for (link_type, (count, at, pairs)) in unknown_types {
-        if add {
+        if link_type.trim().is_empty() {
+            problems.push(InputProblem {
+                message: format!(
+                    "{count} link{} with a blank type from here on; every link needs a type",
+                    if count == 1 { "" } else { "s" }
+                ),
+                ..at
+            });
+        } else if add {
             let mut from: Vec<String> = pairs.iter().map(|(f, _)| f.clone()).collect();
             let mut to: Vec<String> = pairs.iter().map(|(_, t)| t.clone()).collect();
             from.sort();
@@ -460,20 +551,82 @@ fn check_schema(
     }
 }
 
-/// The id a new document gets: the one the input gives if it is free, else that id with
-/// `-2`, `-3`, …; without one, a clean id from the input file's name.
-fn document_id(draft: &Draft, taken: &HashSet<String>) -> String {
-    let base = match &draft.id {
-        Some(id) if !id.trim().is_empty() => id.clone(),
-        _ => slug(
+/// Longest document id kept as it is, in bytes: ids become file names (brat writes one
+/// file per document), and file names may have at most 255 bytes.
+const MAX_ID_BYTES: usize = 200;
+
+/// Why a document id from an input cannot be used as it is, if it cannot: ids name
+/// files in exports, so they must be safe as file names.
+fn unsafe_id(id: &str) -> Option<&'static str> {
+    if id.trim().is_empty() {
+        Some("it is blank")
+    } else if id.chars().any(char::is_control) {
+        Some("it has control characters")
+    } else if id.contains("..") || id == "." {
+        Some("it has `..`")
+    } else if id.contains(['/', '\\']) {
+        Some("it has a path separator")
+    } else if id.len() > MAX_ID_BYTES {
+        Some("it is longer than a file name may be")
+    } else {
+        None
+    }
+}
+
+/// The id a new document gets, and why it is not the one the input gives when it is
+/// not: that id if it is free and safe ([`unsafe_id`]), a clean one made from it
+/// otherwise, and `-2`, `-3`, … when that is taken; without one, a clean id from the
+/// input file's name.
+fn document_id(draft: &Draft, taken: &HashSet<String>) -> (String, Option<String>) {
+    let stem = || {
+        slug(
             &draft
                 .origin
                 .file_stem()
                 .map(|s| s.to_string_lossy())
                 .unwrap_or_default(),
-        ),
+        )
     };
-    unique_id(&base, |id| taken.contains(id))
+    let (base, why) = match &draft.id {
+        Some(id) => match unsafe_id(id) {
+            None => (id.clone(), None),
+            Some(why @ "it is blank") => (stem(), Some(why.to_owned())),
+            Some(why) => {
+                let mut clean = slug(id);
+                let mut end = clean.len().min(MAX_ID_BYTES);
+                while !clean.is_char_boundary(end) {
+                    end -= 1;
+                }
+                clean.truncate(end);
+                (clean, Some(why.to_owned()))
+            }
+        },
+        None => (stem(), None),
+    };
+    let id = unique_id(&base, |id| taken.contains(id));
+    let why = why
+        .or_else(|| (id != base).then(|| format!("the project already has a document `{base}`")));
+    (id, why)
+}
+
+/// The ids to give spans (or links) that ask for `wanted` ones: each id asked for when
+/// it is free and below [`MAX_NEXT_ID`], `None` for the rest; and the first id for those,
+/// above all the ids kept. When the ids asked for leave no room below the limit for the
+/// rest, none is kept: ids are only names inside the file, and a project with an id at
+/// or past the limit could not be opened again.
+fn ids_for(wanted: impl Iterator<Item = Option<u64>> + Clone) -> (Vec<Option<u64>>, u64) {
+    let mut used = BTreeSet::new();
+    let kept: Vec<Option<u64>> = wanted
+        .clone()
+        .map(|id| id.filter(|id| *id < MAX_NEXT_ID && used.insert(*id)))
+        .collect();
+    let next = used.last().map_or(1, |last| last + 1);
+    let fresh = kept.iter().filter(|id| id.is_none()).count() as u64;
+    if next.saturating_add(fresh) <= MAX_NEXT_ID {
+        (kept, next)
+    } else {
+        (vec![None; kept.len()], 1)
+    }
 }
 
 /// Builds a document from a draft through the model's own edits, so it keeps every
@@ -498,15 +651,10 @@ fn build(
     doc.status = draft.status.unwrap_or_default();
 
     // Span ids: the ones asked for when free, then fresh ones above all of those.
-    let mut used = BTreeSet::new();
-    let wanted: Vec<Option<u64>> = draft
-        .spans
-        .iter()
-        .map(|s| s.wanted_id.filter(|id| used.insert(*id)))
-        .collect();
-    let mut next = used.last().map_or(1, |last| last + 1);
+    let (wanted, mut next) = ids_for(draft.spans.iter().map(|s| s.wanted_id));
     let mut ids: HashMap<&str, SpanId> = HashMap::with_capacity(draft.spans.len());
-    for (span, wanted) in draft.spans.iter().zip(wanted) {
+    let mut adds: Vec<(usize, Span)> = Vec::with_capacity(draft.spans.len());
+    for (at, (span, wanted)) in draft.spans.iter().zip(wanted).enumerate() {
         let id = SpanId(wanted.unwrap_or_else(|| {
             next += 1;
             next - 1
@@ -514,32 +662,43 @@ fn build(
         if schema.label(&span.label).is_none() {
             continue; // Reported once per label by `check_schema`.
         }
-        let edit = Edit::AddSpan(Span {
+        let span = Span {
             note: span.note.clone().filter(|n| !n.is_empty()),
             ..Span::new(id, span.start, span.end, span.label.clone())
-        });
-        match doc.apply(edit, schema) {
-            Ok(_) => {
+        };
+        adds.push((at, span));
+    }
+    // All spans go in as one change (one merge, not one shift per span); problems are
+    // still reported one per refused span, in input order.
+    adds.sort_by(|(_, a), (_, b)| a.order_key().cmp(&b.order_key()));
+    let (order, spans): (Vec<usize>, Vec<Span>) = adds.into_iter().unzip();
+    let added: Vec<SpanId> = spans.iter().map(|s| s.id).collect();
+    let outcomes = doc.apply_each(spans.into_iter().map(Edit::AddSpan), schema);
+    let mut refused: Vec<(usize, InputProblem)> = Vec::new();
+    for ((at, id), outcome) in order.into_iter().zip(added).zip(outcomes) {
+        let span = &draft.spans[at];
+        match outcome {
+            Ok(()) => {
                 ids.insert(&span.key, id);
             }
-            Err(error) => problems.push(InputProblem::new(
-                &origin,
-                span.line.or(draft.line),
-                format!(
-                    "span {} [{}, {}) `{}`: {error}",
-                    span.key, span.start, span.end, span.label
+            Err(error) => refused.push((
+                at,
+                InputProblem::new(
+                    &origin,
+                    span.line.or(draft.line),
+                    format!(
+                        "span {} [{}, {}) `{}`: {error}",
+                        span.key, span.start, span.end, span.label
+                    ),
                 ),
             )),
         }
     }
+    refused.sort_by_key(|(at, _)| *at);
+    problems.extend(refused.into_iter().map(|(_, problem)| problem));
 
-    let mut used = BTreeSet::new();
-    let wanted: Vec<Option<u64>> = draft
-        .links
-        .iter()
-        .map(|l| l.wanted_id.filter(|id| used.insert(*id)))
-        .collect();
-    let mut next = used.last().map_or(1, |last| last + 1);
+    let (wanted, mut next) = ids_for(draft.links.iter().map(|l| l.wanted_id));
+    let mut links = Vec::with_capacity(draft.links.len());
     for (link, wanted) in draft.links.iter().zip(wanted) {
         let id = LinkId(wanted.unwrap_or_else(|| {
             next += 1;
@@ -559,7 +718,11 @@ fn build(
             to,
             link_type: link.link_type.clone(),
         });
-        if let Err(error) = doc.apply(edit, schema) {
+        links.push((link, edit));
+    }
+    let (asked, edits): (Vec<_>, Vec<_>) = links.into_iter().unzip();
+    for (link, outcome) in asked.into_iter().zip(doc.apply_each(edits, schema)) {
+        if let Err(error) = outcome {
             problems.push(InputProblem::new(
                 &origin,
                 link.line.or(draft.line),

@@ -16,6 +16,7 @@
 //! Read in both doccano shapes: the relation shape above, and the sequence shape
 //! `{"text": "…", "label": [[start, end, "label"], …]}`. Either may carry `meta`.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
@@ -24,9 +25,9 @@ use serde::ser::SerializeMap as _;
 
 use super::FormatError;
 use super::error::InputProblem;
-use super::export::Tally;
 use super::import::{Draft, DraftLink, DraftSpan, decode_range, resolve_unit};
 use super::offsets::{OffsetMap, OffsetUnit};
+use super::report::Tally;
 use crate::model::{Document, Project, Status};
 
 #[derive(Serialize)]
@@ -285,8 +286,10 @@ fn read_line(
     let index = crate::model::TextIndex::new(&line.text);
     let map = OffsetMap::new(&line.text, &index, unit);
     let mut spans = Vec::new();
+    // Keys of the entities in `spans`, to find clashes and link ends without a scan.
+    let mut keys: HashSet<String> = HashSet::new();
     // Keys of entities refused above: links to them are not reported a second time.
-    let mut refused: Vec<String> = Vec::new();
+    let mut refused: HashSet<String> = HashSet::new();
     match (line.entities, line.label) {
         (Some(_), Some(_)) => {
             problems.push(problem(
@@ -303,7 +306,14 @@ fn read_line(
                     )));
                     continue;
                 };
-                if spans.iter().any(|s: &DraftSpan| s.key == key) {
+                if key.trim().is_empty() {
+                    problems.push(problem(format!(
+                        "an entity has the blank id {}; expected a number or a non-blank string",
+                        entity.id
+                    )));
+                    continue;
+                }
+                if !keys.insert(key.clone()) {
                     problems.push(problem(format!("entity {key} appears twice")));
                     continue;
                 }
@@ -323,7 +333,7 @@ fn read_line(
                         "{what} [{}, {}) covers {surface:?} in the text, but its `text` is {expected:?}",
                         entity.start_offset, entity.end_offset
                     )));
-                    refused.push(key);
+                    refused.insert(key);
                     continue;
                 }
                 spans.push(DraftSpan {
@@ -370,12 +380,17 @@ fn read_line(
     if let Some(notes) = meta.get("notes") {
         match notes {
             serde_json::Value::Object(notes) => {
+                let at: std::collections::HashMap<String, usize> = spans
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.key.clone(), i))
+                    .collect();
                 for (key, note) in notes {
                     let Some(note) = note.as_str() else {
                         problems.push(problem(format!("meta.notes[{key:?}] is not a string")));
                         continue;
                     };
-                    match spans.iter_mut().find(|s| s.key == *key) {
+                    match at.get(key).and_then(|&i| spans.get_mut(i)) {
                         Some(span) => span.note = Some(note.to_owned()).filter(|n| !n.is_empty()),
                         None if refused.contains(key) => {}
                         None => problems.push(problem(format!(
@@ -401,7 +416,7 @@ fn read_line(
         let mut end = |value: &serde_json::Value, field: &str| {
             let key = id_key(value).map(|(key, _)| key);
             match key {
-                Some(key) if spans.iter().any(|s| s.key == key) => Some(key),
+                Some(key) if keys.contains(&key) => Some(key),
                 Some(key) if refused.contains(&key) => None,
                 _ => {
                     problems.push(problem(format!(

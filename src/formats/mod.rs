@@ -29,6 +29,7 @@
 //! window can run them on a background thread.
 
 mod article;
+mod batches;
 mod brat;
 mod conll;
 mod csv;
@@ -37,6 +38,8 @@ mod export;
 mod import;
 mod jsonl;
 mod offsets;
+mod options;
+mod report;
 mod select;
 mod spacy;
 mod tokens;
@@ -50,9 +53,11 @@ pub use brat::CONF_FILE as BRAT_CONF_FILE;
 pub use conll::DOCSTART as CONLL_DOCSTART;
 pub use csv::{HEADER as CSV_HEADER, SPEAKER_LINK};
 pub use error::{FormatError, InputProblem};
-pub use export::{ExportOptions, ExportReport, Omission, Omitted, PartReport, export, part_path};
+pub use export::{STDOUT, check_output, export, output_paths, part_path};
 pub use import::{Ignored, ImportOptions, ImportReport, ImportedDocument, import};
 pub use offsets::{OffsetMap, OffsetUnit, UnknownOffsetUnit};
+pub use options::ExportOptions;
+pub use report::{ExportReport, Omission, Omitted, PartReport, open_candidates};
 pub use select::{Split, parse_status};
 pub use tokens::Layer;
 

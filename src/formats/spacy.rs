@@ -21,8 +21,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::export::Tally;
 use super::offsets::{OffsetMap, OffsetUnit};
+use super::report::Tally;
 use super::tokens::{pieces, span_cuts};
 use crate::model::Document;
 

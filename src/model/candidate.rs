@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::document::{Document, Span, SpanId};
 use super::edit::{Edit, EditError, check_link_labels};
 use super::schema::Schema;
+use super::staged::Staged;
 
 /// Identifies a candidate within its document. Ids are never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -378,14 +379,15 @@ impl Document {
     }
 }
 
-// Applying the candidate and comment edits (called from `Document::apply`).
-impl Document {
+// Staging the candidate and comment edits (called from `Document::apply`): like every
+// edit, they change nothing in the document until the whole edit is known to be valid.
+impl Staged<'_> {
     pub(super) fn add_candidate(
         &mut self,
         candidate: Candidate,
         schema: &Schema,
     ) -> Result<Edit, EditError> {
-        if self.candidate(candidate.id).is_some() {
+        if self.candidate_at(candidate.id).is_some() {
             return Err(EditError::CandidateIdTaken(candidate.id));
         }
         self.check_proposal(&candidate.proposal, schema)?;
@@ -395,21 +397,26 @@ impl Document {
             return Err(EditError::NoAnnotators);
         }
         if let Some(twin) = self
-            .candidates
+            .candidates()
             .iter()
             .find(|c| c.proposal == candidate.proposal && c.origin == candidate.origin)
         {
             return Err(EditError::DuplicateCandidate(twin.id));
         }
         self.next_candidate_id = self.next_candidate_id.max(candidate.id.0 + 1);
-        let at = self.candidates.partition_point(|c| c.id < candidate.id);
-        self.candidates.insert(at, candidate.clone());
+        let candidates = self.candidates_mut();
+        let at = candidates.partition_point(|c| c.id < candidate.id);
+        candidates.insert(at, candidate.clone());
         Ok(Edit::RemoveCandidate(candidate))
     }
 
     /// Whether the proposal could be added to this document under `schema`: ranges in
     /// the text, known labels, a link type that allows the ends' labels.
-    fn check_proposal(&self, proposal: &Proposal, schema: &Schema) -> Result<(), EditError> {
+    pub(super) fn check_proposal(
+        &self,
+        proposal: &Proposal,
+        schema: &Schema,
+    ) -> Result<(), EditError> {
         for key in proposal.keys() {
             self.check_range(key.start, key.end)?;
             if schema.label(&key.label).is_none() {
@@ -432,13 +439,12 @@ impl Document {
 
     pub(super) fn remove_candidate(&mut self, candidate: Candidate) -> Result<Edit, EditError> {
         let at = self
-            .candidates
-            .binary_search_by_key(&candidate.id, |c| c.id)
-            .map_err(|_| EditError::NoSuchCandidate(candidate.id))?;
-        if self.candidates[at] != candidate {
+            .candidate_at(candidate.id)
+            .ok_or(EditError::NoSuchCandidate(candidate.id))?;
+        if self.candidates()[at] != candidate {
             return Err(EditError::Stale("the candidate is not as the edit expects"));
         }
-        self.candidates.remove(at);
+        self.candidates_mut().remove(at);
         Ok(Edit::AddCandidate(candidate))
     }
 
@@ -449,15 +455,14 @@ impl Document {
         to: Decision,
     ) -> Result<Edit, EditError> {
         let at = self
-            .candidates
-            .binary_search_by_key(&id, |c| c.id)
-            .map_err(|_| EditError::NoSuchCandidate(id))?;
-        if self.candidates[at].decision != from {
+            .candidate_at(id)
+            .ok_or(EditError::NoSuchCandidate(id))?;
+        if self.candidates()[at].decision != from {
             return Err(EditError::Stale(
                 "the candidate's decision is not as the edit expects",
             ));
         }
-        self.candidates[at].decision = to;
+        self.candidates_mut()[at].decision = to;
         Ok(Edit::SetDecision {
             id,
             from: to,
@@ -465,27 +470,36 @@ impl Document {
         })
     }
 
-    fn comments_mut(&mut self, target: CommentTarget) -> Result<&mut Vec<Comment>, EditError> {
+    /// The comments on a span or a candidate, as staged.
+    fn staged_comments(&self, target: CommentTarget) -> Result<&[Comment], EditError> {
         match target {
-            CommentTarget::Span(id) => {
-                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
-                Ok(&mut self.spans[at].comments)
-            }
-            CommentTarget::Candidate(id) => {
-                let at = self
-                    .candidates
-                    .binary_search_by_key(&id, |c| c.id)
-                    .map_err(|_| EditError::NoSuchCandidate(id))?;
-                Ok(&mut self.candidates[at].comments)
-            }
+            CommentTarget::Span(id) => self
+                .span(id)
+                .map(|s| s.comments.as_slice())
+                .ok_or(EditError::NoSuchSpan(id)),
+            CommentTarget::Candidate(id) => self
+                .candidate_at(id)
+                .map(|at| self.candidates()[at].comments.as_slice())
+                .ok_or(EditError::NoSuchCandidate(id)),
         }
     }
 
-    /// The comments on a span or a candidate, oldest first.
-    pub fn comments(&self, target: CommentTarget) -> Option<&[Comment]> {
+    /// Stages a change of the comments on a span or a candidate; the caller has checked
+    /// that the target exists. A span goes through `take_span`/`insert_span`, so its
+    /// new state is committed (and indexed) like any changed span.
+    fn change_comments(&mut self, target: CommentTarget, change: impl FnOnce(&mut Vec<Comment>)) {
         match target {
-            CommentTarget::Span(id) => self.span(id).map(|s| s.comments.as_slice()),
-            CommentTarget::Candidate(id) => self.candidate(id).map(|c| c.comments.as_slice()),
+            CommentTarget::Span(id) => {
+                if let Some(mut span) = self.take_span(id) {
+                    change(&mut span.comments);
+                    self.insert_span(span);
+                }
+            }
+            CommentTarget::Candidate(id) => {
+                if let Some(at) = self.candidate_at(id) {
+                    change(&mut self.candidates_mut()[at].comments);
+                }
+            }
         }
     }
 
@@ -498,11 +512,11 @@ impl Document {
         if comment.text.trim().is_empty() {
             return Err(EditError::EmptyComment);
         }
-        let comments = self.comments_mut(target)?;
-        if index > comments.len() {
+        if index > self.staged_comments(target)?.len() {
             return Err(EditError::Stale("the comments are not as the edit expects"));
         }
-        comments.insert(index, comment.clone());
+        let inserted = comment.clone();
+        self.change_comments(target, |comments| comments.insert(index, inserted));
         Ok(Edit::RemoveComment {
             target,
             index,
@@ -516,20 +530,36 @@ impl Document {
         index: usize,
         comment: Comment,
     ) -> Result<Edit, EditError> {
-        let comments = self.comments_mut(target)?;
-        match comments.get(index) {
+        match self.staged_comments(target)?.get(index) {
             None => return Err(EditError::NoSuchComment(index)),
             Some(found) if *found != comment => {
                 return Err(EditError::Stale("the comment is not as the edit expects"));
             }
             Some(_) => {}
         }
-        comments.remove(index);
+        self.change_comments(target, |comments| {
+            comments.remove(index);
+        });
         Ok(Edit::AddComment {
             target,
             index,
             comment,
         })
+    }
+}
+
+impl Document {
+    /// [`Staged::check_proposal`] against the document as it is.
+    fn check_proposal(&self, proposal: &Proposal, schema: &Schema) -> Result<(), EditError> {
+        Staged::new(self).check_proposal(proposal, schema)
+    }
+
+    /// The comments on a span or a candidate, oldest first.
+    pub fn comments(&self, target: CommentTarget) -> Option<&[Comment]> {
+        match target {
+            CommentTarget::Span(id) => self.span(id).map(|s| s.comments.as_slice()),
+            CommentTarget::Candidate(id) => self.candidate(id).map(|c| c.comments.as_slice()),
+        }
     }
 
     /// Follows a schema change on the candidates: renamed keys follow, and candidates

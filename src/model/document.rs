@@ -1,11 +1,18 @@
 //! A document: an article's text, which never changes once annotated, and its spans,
 //! links and status.
 
+use std::collections::{BTreeSet, HashMap};
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use super::candidate::{Candidate, Comment};
 use super::text::TextIndex;
+
+/// Span and link ids stay below this (2^53), and so `next_span_id` and `next_link_id` at
+/// most this: every id is then exact as a JSON number (a double), which many tools read
+/// them as. Edits refuse larger ids and the loader reports them.
+pub const MAX_NEXT_ID: u64 = 1 << 53;
 
 /// Identifies a span within its document. Ids are never reused, even after a removal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -167,6 +174,12 @@ pub struct Document {
     pub(super) spans: Vec<Span>,
     /// In id order.
     pub(super) links: Vec<Link>,
+    /// The range of every span by id: with it a binary search over `spans` finds a span
+    /// in O(log n), where a scan took O(n) and made bulk edits quadratic.
+    pub(super) span_ranges: HashMap<SpanId, (usize, usize)>,
+    /// Both ends of every link, `(span, link)`, so a span's links are found without
+    /// scanning them all.
+    pub(super) link_ends: BTreeSet<(SpanId, LinkId)>,
     pub(super) next_span_id: u64,
     pub(super) next_link_id: u64,
     /// Proposed annotations awaiting (or past) a decision, in id order.
@@ -221,6 +234,8 @@ impl Document {
             text,
             spans: Vec::new(),
             links: Vec::new(),
+            span_ranges: HashMap::new(),
+            link_ends: BTreeSet::new(),
             next_span_id: 1,
             next_link_id: 1,
             candidates: Vec::new(),
@@ -244,7 +259,22 @@ impl Document {
         self.links = links;
         self.next_span_id = next_span_id;
         self.next_link_id = next_link_id;
+        self.reindex();
         self
+    }
+
+    /// Rebuilds the id indexes from the spans and links.
+    fn reindex(&mut self) {
+        self.span_ranges = self
+            .spans
+            .iter()
+            .map(|s| (s.id, (s.start, s.end)))
+            .collect();
+        self.link_ends = self
+            .links
+            .iter()
+            .flat_map(|l| [(l.from, l.id), (l.to, l.id)])
+            .collect();
     }
 
     /// The whole text.
@@ -289,19 +319,36 @@ impl Document {
 
     /// The span with this id.
     pub fn span(&self, id: SpanId) -> Option<&Span> {
-        self.spans.iter().find(|s| s.id == id)
+        self.position_of(id).map(|at| &self.spans[at])
     }
 
     /// The link with this id.
     pub fn link(&self, id: LinkId) -> Option<&Link> {
-        self.links.iter().find(|l| l.id == id)
+        self.link_at(id).map(|at| &self.links[at])
     }
 
-    /// Links that start or end at the span.
+    /// Links that start or end at the span, in id order.
     pub fn links_of(&self, span: SpanId) -> impl Iterator<Item = &Link> {
-        self.links
+        self.link_ends
+            .range((span, LinkId(0))..=(span, LinkId(u64::MAX)))
+            .filter_map(|&(_, id)| self.link(id))
+    }
+
+    /// The spans that cover exactly `[start, end)` (one per label at most).
+    pub(super) fn spans_with_range(&self, start: usize, end: usize) -> &[Span] {
+        &self.spans[self.positions_with_range(start, end)]
+    }
+
+    /// Where the spans covering exactly `[start, end)` are in `spans`.
+    fn positions_with_range(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        let first = self
+            .spans
+            .partition_point(|s| (s.start, s.end) < (start, end));
+        let count = self.spans[first..]
             .iter()
-            .filter(move |l| l.from == span || l.to == span)
+            .take_while(|s| (s.start, s.end) == (start, end))
+            .count();
+        first..first + count
     }
 
     /// Spans covering code point `offset`, in reading order.
@@ -400,6 +447,7 @@ impl Document {
                 _ => false,
             },
         );
+        self.reindex();
         self.revision += 1;
         (
             spans_before - self.spans.len(),
@@ -413,8 +461,16 @@ impl Document {
         self.spans.partition_point(|s| s.order_key() < key)
     }
 
+    /// Position of the span with this id in `spans`.
     pub(super) fn position_of(&self, id: SpanId) -> Option<usize> {
-        self.spans.iter().position(|s| s.id == id)
+        let &(start, end) = self.span_ranges.get(&id)?;
+        self.positions_with_range(start, end)
+            .find(|&at| self.spans[at].id == id)
+    }
+
+    /// Position of the link with this id in `links`.
+    pub(super) fn link_at(&self, id: LinkId) -> Option<usize> {
+        self.links.binary_search_by_key(&id, |l| l.id).ok()
     }
 }
 

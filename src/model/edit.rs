@@ -3,8 +3,9 @@
 //! what the undo history stores.
 
 use super::candidate::{Candidate, CandidateId, Comment, CommentTarget, Decision, SpanKey};
-use super::document::{Document, Link, LinkId, Span, SpanId, Status};
+use super::document::{Document, Link, LinkId, MAX_NEXT_ID, Span, SpanId, Status};
 use super::schema::Schema;
+use super::staged::Staged;
 
 /// One change to a document's annotations.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,6 +137,8 @@ pub enum EditError {
         from: String,
         to: String,
     },
+    #[error("id {0} is too large: span and link ids stay below 2^53")]
+    IdTooLarge(u64),
     #[error("the document changed since this edit was made ({0})")]
     Stale(&'static str),
     #[error("{0} does not exist")]
@@ -171,15 +174,54 @@ impl Edit {
 impl Document {
     /// Applies `edit` if it is valid for this document and schema, and returns its
     /// inverse. A refused edit (or a batch with any refused part) changes nothing.
+    ///
+    /// The edit is first checked and staged whole (see [`Staged`]), then put in at once,
+    /// so a batch of k edits on n spans costs O((n + k) log n).
     pub fn apply(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
-        let inverse = self.apply_one(edit, schema)?;
+        let mut staged = Staged::new(self);
+        let inverse = staged.apply(edit, schema)?;
+        let changes = staged.into_changes();
+        self.commit(changes);
         self.revision += 1;
         Ok(inverse)
     }
+}
 
-    fn apply_one(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
+impl Document {
+    /// Applies each of `edits` that is valid after the ones before it and gives each its
+    /// outcome, in order: a refused edit is skipped, the others all go in at once as one
+    /// change (with no inverse: this is for building a document, as an import does,
+    /// saying which parts it could not take). A batch among them is refused: parts of it
+    /// cannot be skipped.
+    pub fn apply_each(
+        &mut self,
+        edits: impl IntoIterator<Item = Edit>,
+        schema: &Schema,
+    ) -> Vec<Result<(), EditError>> {
+        let mut staged = Staged::new(self);
+        let outcomes = edits
+            .into_iter()
+            .map(|edit| match edit {
+                Edit::Batch(_) => Err(EditError::Stale("a batch cannot be applied part by part")),
+                // Every other edit checks everything before it changes anything, so a
+                // refused one leaves nothing staged.
+                edit => staged.apply(edit, schema).map(drop),
+            })
+            .collect();
+        let changes = staged.into_changes();
+        self.commit(changes);
+        self.revision += 1;
+        outcomes
+    }
+}
+
+impl Staged<'_> {
+    fn apply(&mut self, edit: Edit, schema: &Schema) -> Result<Edit, EditError> {
         match edit {
             Edit::AddSpan(span) => {
+                if span.id.0 >= MAX_NEXT_ID {
+                    return Err(EditError::IdTooLarge(span.id.0));
+                }
                 self.check_range(span.start, span.end)?;
                 if schema.label(&span.label).is_none() {
                     return Err(EditError::UnknownLabel(span.label));
@@ -189,32 +231,30 @@ impl Document {
                 }
                 self.check_not_duplicate(span.start, span.end, &span.label, None)?;
                 self.next_span_id = self.next_span_id.max(span.id.0 + 1);
-                let at = self.insertion_point(&span);
                 let inverse = Edit::RemoveSpan {
                     span: span.clone(),
                     links: Vec::new(),
                 };
-                self.spans.insert(at, span);
+                self.insert_span(span);
                 Ok(inverse)
             }
             Edit::RemoveSpan { span, links } => {
-                let at = self
-                    .position_of(span.id)
-                    .ok_or(EditError::NoSuchSpan(span.id))?;
-                if self.spans[at] != span {
+                let now = self.span(span.id).ok_or(EditError::NoSuchSpan(span.id))?;
+                if *now != span {
                     return Err(EditError::Stale("the span is not as the edit expects"));
                 }
                 // Links are part of the span's removal: drop every link that touches it,
                 // and give all of them back on undo.
-                let mut removed: Vec<Link> = self.links_of(span.id).cloned().collect();
+                let removed = self.links_of(span.id);
                 for link in &links {
                     if !removed.contains(link) && link.from != span.id && link.to != span.id {
                         return Err(EditError::Stale("a link to remove does not touch the span"));
                     }
                 }
-                self.links.retain(|l| l.from != span.id && l.to != span.id);
-                self.spans.remove(at);
-                removed.sort_by_key(|l| l.id);
+                for link in &removed {
+                    self.take_link(link.id);
+                }
+                self.take_span(span.id);
                 let mut inverse = vec![Edit::AddSpan(span)];
                 inverse.extend(removed.into_iter().map(Edit::AddLink));
                 Ok(if inverse.len() == 1 {
@@ -224,8 +264,8 @@ impl Document {
                 })
             }
             Edit::Relabel { id, from, to } => {
-                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
-                if self.spans[at].label != from {
+                let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+                if span.label != from {
                     return Err(EditError::Stale(
                         "the span's label is not as the edit expects",
                     ));
@@ -233,7 +273,7 @@ impl Document {
                 if schema.label(&to).is_none() {
                     return Err(EditError::UnknownLabel(to));
                 }
-                let (start, end) = (self.spans[at].start, self.spans[at].end);
+                let (start, end) = (span.start, span.end);
                 self.check_not_duplicate(start, end, &to, Some(id))?;
                 for link in self.links_of(id) {
                     let (from_label, to_label) = if link.from == id {
@@ -243,10 +283,10 @@ impl Document {
                     };
                     check_link_labels(schema, &link.link_type, from_label, to_label)?;
                 }
-                let mut span = self.spans.remove(at);
-                span.label = to.clone();
-                let at = self.insertion_point(&span);
-                self.spans.insert(at, span);
+                if let Some(mut span) = self.take_span(id) {
+                    span.label = to.clone();
+                    self.insert_span(span);
+                }
                 Ok(Edit::Relabel {
                     id,
                     from: to,
@@ -254,19 +294,19 @@ impl Document {
                 })
             }
             Edit::Resize { id, from, to } => {
-                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
-                if (self.spans[at].start, self.spans[at].end) != from {
+                let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+                if (span.start, span.end) != from {
                     return Err(EditError::Stale(
                         "the span's range is not as the edit expects",
                     ));
                 }
                 self.check_range(to.0, to.1)?;
-                let label = self.spans[at].label.clone();
+                let label = span.label.clone();
                 self.check_not_duplicate(to.0, to.1, &label, Some(id))?;
-                let mut span = self.spans.remove(at);
-                (span.start, span.end) = to;
-                let at = self.insertion_point(&span);
-                self.spans.insert(at, span);
+                if let Some(mut span) = self.take_span(id) {
+                    (span.start, span.end) = to;
+                    self.insert_span(span);
+                }
                 Ok(Edit::Resize {
                     id,
                     from: to,
@@ -274,14 +314,17 @@ impl Document {
                 })
             }
             Edit::SetNote { id, from, to } => {
-                let at = self.position_of(id).ok_or(EditError::NoSuchSpan(id))?;
-                if self.spans[at].note != from {
+                let span = self.span(id).ok_or(EditError::NoSuchSpan(id))?;
+                if span.note != from {
                     return Err(EditError::Stale(
                         "the span's note is not as the edit expects",
                     ));
                 }
                 let to = to.filter(|note| !note.is_empty());
-                self.spans[at].note = to.clone();
+                if let Some(mut span) = self.take_span(id) {
+                    span.note = to.clone();
+                    self.insert_span(span);
+                }
                 Ok(Edit::SetNote {
                     id,
                     from: to,
@@ -289,6 +332,9 @@ impl Document {
                 })
             }
             Edit::AddLink(link) => {
+                if link.id.0 >= MAX_NEXT_ID {
+                    return Err(EditError::IdTooLarge(link.id.0));
+                }
                 if self.link(link.id).is_some() {
                     return Err(EditError::LinkIdTaken(link.id));
                 }
@@ -300,7 +346,7 @@ impl Document {
                     .ok_or(EditError::NoSuchSpan(link.from))?;
                 let to = self.span(link.to).ok_or(EditError::NoSuchSpan(link.to))?;
                 check_link_labels(schema, &link.link_type, &from.label, &to.label)?;
-                if self.links.iter().any(|l| {
+                if self.links_of(link.from).iter().any(|l| {
                     l.from == link.from && l.to == link.to && l.link_type == link.link_type
                 }) {
                     return Err(EditError::DuplicateLink {
@@ -310,20 +356,15 @@ impl Document {
                     });
                 }
                 self.next_link_id = self.next_link_id.max(link.id.0 + 1);
-                let at = self.links.partition_point(|l| l.id < link.id);
-                self.links.insert(at, link.clone());
+                self.insert_link(link.clone());
                 Ok(Edit::RemoveLink(link))
             }
             Edit::RemoveLink(link) => {
-                let at = self
-                    .links
-                    .iter()
-                    .position(|l| l.id == link.id)
-                    .ok_or(EditError::NoSuchLink(link.id))?;
-                if self.links[at] != link {
+                let now = self.link(link.id).ok_or(EditError::NoSuchLink(link.id))?;
+                if *now != link {
                     return Err(EditError::Stale("the link is not as the edit expects"));
                 }
-                self.links.remove(at);
+                self.take_link(link.id);
                 Ok(Edit::AddLink(link))
             }
             Edit::SetStatus { from, to } => {
@@ -347,20 +388,12 @@ impl Document {
                 comment,
             } => self.remove_comment(target, index, comment),
             Edit::Batch(edits) => {
-                let mut inverses = Vec::with_capacity(edits.len());
-                for edit in edits {
-                    match self.apply_one(edit, schema) {
-                        Ok(inverse) => inverses.push(inverse),
-                        Err(error) => {
-                            // Roll back what this batch did, newest first. The inverses
-                            // of edits that just succeeded cannot fail.
-                            for inverse in inverses.into_iter().rev() {
-                                let _ = self.apply_one(inverse, schema);
-                            }
-                            return Err(error);
-                        }
-                    }
-                }
+                // A refused part refuses the whole edit; nothing is in the document yet,
+                // so there is nothing to roll back.
+                let mut inverses = edits
+                    .into_iter()
+                    .map(|edit| self.apply(edit, schema))
+                    .collect::<Result<Vec<_>, _>>()?;
                 inverses.reverse();
                 Ok(Edit::Batch(inverses))
             }
@@ -368,15 +401,12 @@ impl Document {
     }
 
     pub(super) fn check_range(&self, start: usize, end: usize) -> Result<(), EditError> {
+        let len = self.doc().char_len();
         if start >= end {
             return Err(EditError::EmptySpan { start, end });
         }
-        if end > self.char_len() {
-            return Err(EditError::OutOfRange {
-                start,
-                end,
-                len: self.char_len(),
-            });
+        if end > len {
+            return Err(EditError::OutOfRange { start, end, len });
         }
         Ok(())
     }
@@ -388,12 +418,7 @@ impl Document {
         label: &str,
         except: Option<SpanId>,
     ) -> Result<(), EditError> {
-        let first = self.spans.partition_point(|s| s.start < start);
-        let duplicate = self.spans[first..]
-            .iter()
-            .take_while(|s| s.start == start)
-            .any(|s| s.end == end && s.label == label && Some(s.id) != except);
-        if duplicate {
+        if self.has_span(start, end, label, except) {
             return Err(EditError::DuplicateSpan {
                 start,
                 end,
@@ -403,6 +428,12 @@ impl Document {
         Ok(())
     }
 
+    fn label_of(&self, id: SpanId) -> &str {
+        self.span(id).map(|s| s.label.as_str()).unwrap_or_default()
+    }
+}
+
+impl Document {
     fn label_of(&self, id: SpanId) -> &str {
         self.span(id).map(|s| s.label.as_str()).unwrap_or_default()
     }

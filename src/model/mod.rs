@@ -8,6 +8,7 @@ mod edit;
 mod history;
 mod project;
 mod schema;
+mod staged;
 mod text;
 pub mod words;
 
@@ -16,7 +17,7 @@ pub use candidate::{
     Candidate, CandidateCounts, CandidateId, Comment, CommentTarget, Decision, Origin, Proposal,
     SpanKey,
 };
-pub use document::{Document, Link, LinkId, Span, SpanId, Status, text_digest};
+pub use document::{Document, Link, LinkId, MAX_NEXT_ID, Span, SpanId, Status, text_digest};
 pub use edit::{Edit, EditError, check_link_labels};
 pub use history::History;
 pub use project::{Project, SchemaChange, SchemaChangeReport, slug, unique_id};

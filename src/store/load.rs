@@ -22,9 +22,7 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// levels; a file nested hundreds deep is broken or hostile.
 const MAX_NESTING: usize = 32;
 
-/// `next_span_id` and `next_link_id` may be at most this (2^53): every id then stays
-/// exact in JSON and JavaScript, and allocating the next id can never overflow.
-const MAX_NEXT_ID: u64 = 1 << 53;
+use crate::model::MAX_NEXT_ID;
 
 /// Parses and validates the text of a project file. `origin` names the file in messages.
 pub fn from_str(text: &str, origin: &Path) -> Result<Project, LoadError> {

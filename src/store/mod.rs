@@ -4,6 +4,7 @@
 mod fast;
 mod format;
 mod load;
+pub mod paths;
 mod save;
 
 use std::fmt;

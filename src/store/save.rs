@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use sha2::{Digest as _, Sha256};
 
 use super::format::to_ron;
+use super::paths::write_target;
 use crate::model::Project;
 
 /// What a file looked like when it was last read or written: to notice that somebody
@@ -111,6 +112,9 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// `loaded` is the stamp from when the file was loaded (or last saved); when the file on
 /// disk no longer matches it, the save is refused unless `mode` is [`SaveMode::Force`].
 /// When the file already holds exactly these bytes nothing is written at all.
+///
+/// When `path` is a symlink, the file it points to is saved (and backed up beside it),
+/// and the link stays a link.
 pub fn save(
     project: &Project,
     path: &Path,
@@ -134,6 +138,12 @@ fn write(
     mode: SaveMode,
     backup: bool,
 ) -> Result<DiskStamp, SaveError> {
+    let target = write_target(path).map_err(|source| SaveError::Io {
+        path: path.to_path_buf(),
+        what: "cannot follow the symbolic link",
+        source,
+    })?;
+    let path = target.as_path();
     let bytes = to_ron(project).into_bytes();
     let io = |what| {
         move |source| SaveError::Io {

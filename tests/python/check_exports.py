@@ -2,26 +2,33 @@
 """Checks that Marginalia's exports load in the tools people train with.
 
 Usage: check_exports.py SPACY_JSONL CONLL [CONLL_SPANS]
+       check_exports.py --conll CONLL [CONLL_SPANS]   (seqeval only)
 
 - spaCy: every line's tokens and `ws` flags rebuild the text exactly, and
   `Doc.char_span(start, end, label, alignment_mode="strict")` finds every span.
 - seqeval: the CoNLL file reads as IOB2 sentences, `classification_report` of the file
   against itself runs, and (given CONLL_SPANS, the number of spans the export reported
   written) seqeval finds exactly that many entities: none split, merged or lost.
+  seqeval's strict IOB2 mode must find the very same entities as its lenient default
+  (an `I-` with no `B-` before it counts in one and not the other), and nothing may
+  raise a warning.
 
 Exits 0 when all holds, 1 with a message otherwise. Needs `pip install spacy seqeval`.
 """
 
 import json
 import sys
+import warnings
 
-import spacy
 from seqeval.metrics import classification_report
 from seqeval.metrics.sequence_labeling import get_entities
-from spacy.tokens import Doc
+from seqeval.scheme import IOB2, Entities
 
 
 def check_spacy(path):
+    import spacy
+    from spacy.tokens import Doc
+
     nlp = spacy.blank("en")
     documents = spans = 0
     with open(path, encoding="utf-8", newline="") as lines:
@@ -76,8 +83,18 @@ def check_conll(path, expected=None):
         for before, tag in zip(["O"] + tags, tags):
             if tag.startswith("I-") and before[2:] != tag[2:]:
                 sys.exit(f"{path}: {tag} after {before} is not IOB2")
-    entities = get_entities(sentences)
-    classification_report(sentences, sentences, zero_division=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        entities = get_entities(sentences)
+        strict = [
+            (entity.tag, entity.start, entity.end)
+            for found in Entities(sentences, IOB2).entities
+            for entity in found
+        ]
+        if len(strict) != len(entities):
+            sys.exit(f"{path}: strict IOB2 finds {len(strict)} entities, lenient {len(entities)}")
+        classification_report(sentences, sentences, zero_division=0)
+        classification_report(sentences, sentences, mode="strict", scheme=IOB2, zero_division=0)
     if expected is not None and len(entities) != expected:
         sys.exit(f"{path}: seqeval finds {len(entities)} entities; the export wrote {expected} spans")
     print(f"seqeval: {len(sentences)} sentences, {len(entities)} entities")
@@ -86,7 +103,8 @@ def check_conll(path, expected=None):
 def main():
     if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    check_spacy(sys.argv[1])
+    if sys.argv[1] != "--conll":
+        check_spacy(sys.argv[1])
     check_conll(sys.argv[2], int(sys.argv[3]) if len(sys.argv) == 4 else None)
 
 

@@ -307,11 +307,11 @@ pub fn big_project(seed: u64, text_bytes: usize, spans: usize, links: usize) -> 
 
 /// [`big_project`] for very large projects (10 MB, 200,000 spans): the same kind of text
 /// and the same distribution of spans, notes and links, but built in one piece with
-/// [`Document::from_validated_parts`] instead of one edit at a time (each edit is linear
-/// in the number of spans, so 200,000 of them would take minutes).
+/// [`Document::from_validated_parts`] instead of one edit at a time, which is quicker to
+/// set up a benchmark with.
 #[allow(
     dead_code,
-    reason = "only benches/workspace.rs builds projects this large"
+    reason = "only benches/workspace.rs and benches/bulk.rs build projects this large"
 )]
 pub fn big_project_bulk(seed: u64, text_bytes: usize, spans: usize, links: usize) -> Project {
     use std::collections::HashSet;
