@@ -12,6 +12,8 @@ use marginalia::model::SpanId;
 mod readable;
 #[path = "gui/review.rs"]
 mod review;
+#[path = "gui/suggest.rs"]
+mod suggest;
 
 fn harness_for(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
     let mut harness = Harness::builder()

@@ -249,6 +249,7 @@ pub fn candidates_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     let names = doc.review_annotators();
     let mut take = None;
     let mut decide = None;
+    let mut decide_all = None;
     match app.ws.focused_candidate() {
         Some(candidate) => {
             ui.label(RichText::new(proposal_text(doc, &candidate.proposal)).strong());
@@ -261,6 +262,18 @@ pub fn candidates_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     }
                     if ui.button("Reject (Backspace)").clicked() {
                         decide = Some(false);
+                    }
+                });
+                ui.horizontal_wrapped(|ui| {
+                    if ui
+                        .button("Accept all of this kind")
+                        .on_hover_text(origin_text(&candidate.origin))
+                        .clicked()
+                    {
+                        decide_all = Some(true);
+                    }
+                    if ui.button("Reject all of this kind").clicked() {
+                        decide_all = Some(false);
                     }
                 });
                 if !names.is_empty() {
@@ -288,6 +301,10 @@ pub fn candidates_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         }
     }
     comment_field_ui(app, ui);
+    if let Some(accept) = decide_all {
+        app.decide_all_of_kind(accept);
+        return;
+    }
     match (decide, take) {
         (Some(true), _) => app.accept_focused_candidate(),
         (Some(false), _) => app.reject_focused_candidate(),
@@ -319,6 +336,97 @@ pub fn comment_field_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         if let Err(error) = result {
             app.status_message = Some(format!("Not done: {error}"));
             app.comment_draft = text;
+        }
+    }
+}
+
+impl MarginaliaApp {
+    /// Document → Suggest: the suggestion rules' proposals for the current document,
+    /// added as pending candidates (one undoable step), never applied silently. What was
+    /// rejected before is not proposed again.
+    pub(super) fn suggest_here(&mut self) {
+        let index = self.ws.current;
+        let suggestions = match crate::suggest::suggest(
+            &self.ws.project,
+            index,
+            &crate::suggest::Config::default(),
+        ) {
+            Ok(suggestions) => suggestions,
+            Err(error) => {
+                self.status_message = Some(format!("Not done: {error}"));
+                return;
+            }
+        };
+        if suggestions.is_empty() {
+            self.status_message = Some("Nothing to suggest here.".into());
+            return;
+        }
+        let Some(doc) = self.ws.project.documents.get_mut(index) else {
+            return;
+        };
+        let edit = crate::suggest::pending_edit(doc, &suggestions);
+        match self.ws.apply(edit) {
+            Ok(()) => {
+                self.status_message = Some(format!(
+                    "{} suggestion(s): F8 steps to them, Enter accepts, Backspace rejects.",
+                    suggestions.len()
+                ));
+                self.step_candidate(true);
+            }
+            Err(error) => self.status_message = Some(format!("Not done: {error}")),
+        }
+    }
+
+    /// Accepts (or rejects) every open candidate of the focused one's kind (the same
+    /// suggestion rule, the same colleagues, the same merge side) in this document, as
+    /// one undoable step. Those that cannot be taken (a link whose end was rejected) stay
+    /// open.
+    pub(super) fn decide_all_of_kind(&mut self, accept: bool) {
+        let schema = self.ws.project.schema.clone();
+        let Some(origin) = self.ws.focused_candidate().map(|c| c.origin.clone()) else {
+            self.status_message = Some("No candidate in focus: F8 steps to one.".into());
+            return;
+        };
+        let Some(doc) = self.ws.document() else {
+            return;
+        };
+        let mut ids: Vec<CandidateId> = doc
+            .pending_candidates()
+            .iter()
+            .filter(|c| c.origin == origin)
+            .map(|c| c.id)
+            .collect();
+        // Spans before links, so a link finds the spans accepted just before it.
+        ids.sort_by_key(|id| {
+            doc.candidate(*id)
+                .map(|c| matches!(c.proposal, Proposal::Link { .. }))
+        });
+        // Each decision is made on a scratch copy after the ones before it, so the batch
+        // holds only edits that fit together.
+        let mut scratch = doc.clone();
+        let mut edits = Vec::new();
+        for id in ids {
+            let edit = if accept {
+                scratch.accept_candidate_edit(id, &schema)
+            } else {
+                scratch.reject_candidate_edit(id)
+            };
+            if let Ok(edit) = edit
+                && scratch.apply(edit.clone(), &schema).is_ok()
+            {
+                edits.push(edit);
+            }
+        }
+        let count = edits.len();
+        let result = self.ws.apply(crate::model::Edit::Batch(edits));
+        match result {
+            Ok(()) => {
+                let verb = if accept { "Accepted" } else { "Rejected" };
+                self.status_message = Some(format!("{verb} {count} candidate(s)."));
+                self.ws.focused_candidate = None;
+                self.step_candidate(true);
+            }
+            Err(error) => self.status_message = Some(format!("Not done: {error}")),
         }
     }
 }

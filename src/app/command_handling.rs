@@ -208,6 +208,7 @@ impl MarginaliaApp {
                 self.step_candidate(command == NextCandidate);
             }
             AcceptCandidate => self.accept_focused_candidate(),
+            Suggest => self.suggest_here(),
             StartGold | CloseReview => {}
         }
         if self.search.open

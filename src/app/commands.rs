@@ -43,6 +43,7 @@ pub enum Command {
     Fonts,
     ProjectSettings,
     Review,
+    Suggest,
     NextCandidate,
     PreviousCandidate,
     AcceptCandidate,
@@ -112,7 +113,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 40] = [
+    pub const ALL: [Command; 41] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
@@ -146,6 +147,7 @@ impl Command {
         Command::MarkTodo,
         Command::MarkInProgress,
         Command::MarkDone,
+        Command::Suggest,
         Command::NextCandidate,
         Command::PreviousCandidate,
         Command::AcceptCandidate,
@@ -190,6 +192,7 @@ impl Command {
             Command::MarkInProgress => "Mark as in progress",
             Command::MarkDone => "Mark as done",
             Command::Review => "Review colleagues' files…",
+            Command::Suggest => "Suggest quotes, speakers and names",
             Command::NextCandidate => "Next candidate or disagreement",
             Command::PreviousCandidate => "Previous candidate or disagreement",
             Command::AcceptCandidate => "Accept candidate",
@@ -213,9 +216,8 @@ impl Command {
             ZoomIn | ZoomOut | ZoomReset | Fonts => Menu::View,
             PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
             | MarkDone => Menu::Document,
-            NextCandidate | PreviousCandidate | AcceptCandidate | StartGold | CloseReview => {
-                Menu::Review
-            }
+            Suggest | NextCandidate | PreviousCandidate | AcceptCandidate | StartGold
+            | CloseReview => Menu::Review,
             Shortcuts | About => Menu::Help,
         }
     }
@@ -260,6 +262,7 @@ impl Command {
             PreviousCandidate => vec![key(Modifiers::SHIFT, Key::F8), key(NONE, Key::OpenBracket)],
             AcceptCandidate => vec![key(NONE, Key::Enter)],
             StartGold => vec![key(CTRL_SHIFT, Key::G)],
+            Suggest => vec![key(CTRL_SHIFT, Key::U)],
             CloseReview => vec![],
             Shortcuts => vec![key(NONE, Key::F1)],
             Fonts | About => vec![],
@@ -288,6 +291,7 @@ impl Command {
                 | MarkInProgress
                 | MarkDone
                 | AcceptCandidate
+                | Suggest
         )
     }
 

@@ -1,0 +1,119 @@
+//! Suggestion stories: the rules' proposals come in as candidates, drawn apart from
+//! spans, accepted and rejected with the keyboard, and a rejection outlives a save.
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use marginalia::app::{MarginaliaApp, Prefs, Recovery};
+use marginalia::model::{Decision, Document, Project, Proposal};
+
+const TEXT: &str = "“We are ready,” Zelensky said in Kyiv.\nLater Zelensky met the press.\n";
+
+/// A project whose one document has Zelensky labelled once.
+fn write_project(path: &std::path::Path) {
+    let mut project = Project::new("Talks", "alice");
+    let mut doc = Document::new("talks", "Talks", TEXT);
+    let start = TEXT[..TEXT.find("Zelensky").expect("name")].chars().count();
+    let edit = doc.add_span_edit(start, start + "Zelensky".len(), "actor");
+    doc.apply(edit, &project.schema).expect("span");
+    project.documents.push(doc);
+    marginalia::store::save(&project, path, None, marginalia::store::SaveMode::Force)
+        .expect("saved");
+}
+
+fn open(path: &std::path::Path) -> Harness<'static, MarginaliaApp> {
+    let app = MarginaliaApp::new(Some(path), Prefs::default(), Recovery::disabled());
+    let mut harness = super::harness_for(app);
+    super::wait_until_opened(&mut harness);
+    harness
+}
+
+fn press(harness: &mut Harness<'_, MarginaliaApp>, modifiers: Modifiers, key: Key) {
+    harness.key_press_modifiers(modifiers, key);
+    harness.run();
+}
+
+fn pending(harness: &Harness<'_, MarginaliaApp>) -> Vec<(String, Proposal)> {
+    let doc = harness.state().ws.document().expect("doc");
+    doc.pending_candidates()
+        .iter()
+        .map(|c| (c.origin.to_string(), c.proposal.clone()))
+        .collect()
+}
+
+#[test]
+fn suggestions_are_accepted_and_rejected_and_a_rejection_survives_a_save() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talks.ron");
+    write_project(&path);
+    let mut harness = open(&path);
+    let spans_before = harness.state().ws.document().expect("doc").spans().len();
+
+    // Ctrl+Shift+U: the quotation, its speaker and the name seen before, all pending.
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    let proposals = pending(&harness);
+    assert!(
+        proposals.len() >= 3,
+        "a quote, its speaker and the second Zelensky: {proposals:?}"
+    );
+    assert_eq!(
+        harness.state().ws.document().expect("doc").spans().len(),
+        spans_before,
+        "suggestions are never applied silently"
+    );
+
+    // The first in reading order is the quotation, marks included: Enter takes it.
+    let first = harness
+        .state()
+        .ws
+        .focused_candidate()
+        .expect("focused")
+        .clone();
+    let (start, end) = first.proposal.range();
+    let doc = harness.state().ws.document().expect("doc");
+    assert_eq!(doc.slice(start, end), Some("“We are ready,”"));
+    press(&mut harness, Modifiers::NONE, Key::Enter);
+    let doc = harness.state().ws.document().expect("doc");
+    assert!(
+        doc.spans()
+            .iter()
+            .any(|s| s.label == "quote" && s.start == start)
+    );
+
+    // Reject the rest with Backspace, one by one, until nothing is open.
+    let mut rejected = Vec::new();
+    while let Some(candidate) = harness.state().ws.focused_candidate().cloned() {
+        rejected.push(candidate.proposal.clone());
+        press(&mut harness, Modifiers::NONE, Key::Backspace);
+        assert!(rejected.len() < 10, "stepping ends");
+    }
+    assert!(!rejected.is_empty());
+    assert!(pending(&harness).is_empty());
+
+    // Undo brings the last one back, open; Backspace again.
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert_eq!(pending(&harness).len(), 1);
+    press(&mut harness, Modifiers::NONE, Key::F8);
+    press(&mut harness, Modifiers::NONE, Key::Backspace);
+
+    // Saved and opened again, asking once more proposes none of the rejected ones.
+    harness.state_mut().save_to(&path);
+    super::wait_until_saved(&mut harness);
+    let mut harness = open(&path);
+    let doc = harness.state().ws.document().expect("doc");
+    for proposal in &rejected {
+        assert!(
+            doc.candidates()
+                .iter()
+                .any(|c| &c.proposal == proposal && c.decision == Decision::Rejected),
+            "the rejection is in the file"
+        );
+    }
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    let again = pending(&harness);
+    for proposal in &rejected {
+        assert!(
+            !again.iter().any(|(_, p)| p == proposal),
+            "{proposal:?} was proposed again"
+        );
+    }
+}
