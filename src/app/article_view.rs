@@ -548,7 +548,13 @@ impl ArticleView {
                                     gap_y,
                                 });
                                 if input.show_tags && p.char_start <= span.start {
-                                    label_tag(&painter, input.schema, &span.label, rect, color);
+                                    label_tag(
+                                        &painter,
+                                        input.schema,
+                                        &span.label,
+                                        rect,
+                                        underline_color(color, background),
+                                    );
                                 }
                             }
                             let y =
@@ -676,8 +682,9 @@ impl ArticleView {
                         Some((side, span.start))
                     };
                     let color = |link: &crate::model::Link| {
-                        doc.span(link.to)
-                            .map_or(text_color, |s| label_color(input.schema, &s.label))
+                        doc.span(link.to).map_or(text_color, |s| {
+                            underline_color(label_color(input.schema, &s.label), background)
+                        })
                     };
                     let frame = LinkFrame {
                         doc,
