@@ -102,6 +102,7 @@ impl Rig {
             focused_candidate: None,
             show_links: true,
             show_tags: true,
+            numbered: &[],
         };
         let view = &mut self.view;
         let start = Instant::now();
@@ -203,6 +204,7 @@ impl Rig {
                     focused_candidate: None,
                     show_links: true,
                     show_tags: true,
+                    numbered: &[],
                 };
                 // The view's own wrap width (see `ArticleView::show`).
                 let wrap_width = (font_size * 38.0)

@@ -62,6 +62,9 @@ pub struct ViewInput<'a> {
     pub show_links: bool,
     /// Draw a small label tag at the start of every span.
     pub show_tags: bool,
+    /// Spans numbered for the keyboard while a link is made: number `i + 1` on
+    /// `numbered[i]`.
+    pub numbered: &'a [SpanId],
 }
 
 /// Thin lanes under every line of text, one per annotator in a review, with a bar for
@@ -547,6 +550,10 @@ impl ArticleView {
                                     rect: glyphs,
                                     gap_y,
                                 });
+                                if let Some(i) = input.numbered.iter().position(|id| *id == span.id)
+                                {
+                                    number_badge(&painter, rect, i + 1);
+                                }
                                 if input.show_tags && p.char_start <= span.start {
                                     label_tag(
                                         &painter,
@@ -963,6 +970,19 @@ fn label_tag(painter: &egui::Painter, schema: &Schema, key: &str, row: Rect, col
     let galley = painter.layout_no_wrap(short.to_uppercase(), FontId::proportional(7.5), color);
     let at = pos2(row.left(), row.top() - 1.0);
     painter.galley(at, galley, color);
+}
+
+/// The number a link target is picked by, in a badge at its start.
+fn number_badge(painter: &egui::Painter, row: Rect, n: usize) {
+    let center = pos2(row.left() - 2.0, row.top() + 2.0);
+    painter.circle_filled(center, 8.0, Color32::from_rgb(0xF0, 0xE4, 0x42));
+    painter.text(
+        center,
+        egui::Align2::CENTER_CENTER,
+        n.to_string(),
+        FontId::proportional(11.0),
+        Color32::BLACK,
+    );
 }
 
 /// A rectangle outlined with dashes: how candidates are drawn.

@@ -51,6 +51,11 @@ impl MarginaliaApp {
                 // First: a plain digit's pattern matches with Alt held too.
                 if ctx.input_mut(|i| i.consume_key(egui::Modifiers::ALT, key)) {
                     self.queued_take = Some(usize::from(digit));
+                } else if self.link_mode.is_some()
+                    && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
+                {
+                    // While a link is being made, digits pick its target.
+                    self.queued_target = Some(usize::from(digit));
                 } else if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key))
                     && let Some(label) = self.ws.project.schema.label_for_hotkey(digit)
                 {
@@ -132,6 +137,11 @@ impl MarginaliaApp {
                 let result = self.ws.delete_selected_span();
                 self.report(result);
             }
+            ClearSelection if self.link_mode.is_some() => {
+                self.link_mode = None;
+                self.status_message = Some("Link cancelled.".into());
+            }
+            StartLink => self.start_link(),
             ClearSelection => {
                 if self.search.open
                     && self.ws.selection.is_none()

@@ -28,6 +28,7 @@ pub enum Command {
     NextSpan,
     PreviousSpan,
     NextUnattributed,
+    StartLink,
     GrowStart,
     ShrinkStart,
     GrowEnd,
@@ -113,7 +114,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 41] = [
+    pub const ALL: [Command; 42] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
@@ -133,6 +134,7 @@ impl Command {
         Command::NextSpan,
         Command::PreviousSpan,
         Command::NextUnattributed,
+        Command::StartLink,
         Command::GrowStart,
         Command::ShrinkStart,
         Command::GrowEnd,
@@ -178,6 +180,7 @@ impl Command {
             Command::NextSpan => "Next span",
             Command::PreviousSpan => "Previous span",
             Command::NextUnattributed => "Next quote or claim without a speaker",
+            Command::StartLink => "Link the selected span (again: next link type)",
             Command::GrowStart => "Grow span at start",
             Command::ShrinkStart => "Shrink span at start",
             Command::GrowEnd => "Grow span at end",
@@ -211,8 +214,8 @@ impl Command {
             NewProject | Open | Save | SaveAs | ImportArticles | ImportDataset | Export
             | Review | Quit => Menu::File,
             Undo | Redo | Find | DeleteSpan | ClearSelection | EditNote | NextSpan
-            | PreviousSpan | NextUnattributed | GrowStart | ShrinkStart | GrowEnd | ShrinkEnd
-            | ProjectSettings => Menu::Edit,
+            | PreviousSpan | NextUnattributed | StartLink | GrowStart | ShrinkStart | GrowEnd
+            | ShrinkEnd | ProjectSettings => Menu::Edit,
             ZoomIn | ZoomOut | ZoomReset | Fonts => Menu::View,
             PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
             | MarkDone => Menu::Document,
@@ -244,6 +247,7 @@ impl Command {
             NextSpan => vec![key(NONE, Key::Tab)],
             PreviousSpan => vec![key(Modifiers::SHIFT, Key::Tab)],
             NextUnattributed => vec![key(NONE, Key::U)],
+            StartLink => vec![key(NONE, Key::L)],
             GrowStart => vec![key(ALT, Key::ArrowLeft)],
             ShrinkStart => vec![key(ALT_SHIFT, Key::ArrowRight)],
             GrowEnd => vec![key(ALT, Key::ArrowRight)],
@@ -292,6 +296,7 @@ impl Command {
                 | MarkDone
                 | AcceptCandidate
                 | Suggest
+                | StartLink
         )
     }
 

@@ -39,6 +39,10 @@ impl MarginaliaApp {
             focused_candidate: self.ws.focused_candidate,
             show_links: self.prefs.show_links,
             show_tags: self.prefs.show_tags,
+            numbered: self
+                .link_mode
+                .as_ref()
+                .map_or(&[], |m| m.targets.as_slice()),
         };
         let actions = self.view.show(ui, &input);
         for action in actions {
@@ -93,7 +97,19 @@ impl MarginaliaApp {
                 self.ws.selection = snapped.map(|(anchor, focus)| Selection { anchor, focus });
                 self.ws.selected_span = None;
             }
+            // A click on a numbered span while linking picks it.
+            ViewAction::SelectSpan(Some(id))
+                if self
+                    .link_mode
+                    .as_ref()
+                    .is_some_and(|m| m.targets.contains(&id)) =>
+            {
+                if let Some(mode) = self.link_mode.take() {
+                    self.link_to(mode.from, id, &mode.link_type);
+                }
+            }
             ViewAction::SelectSpan(id) => {
+                self.link_mode = None;
                 self.ws.selected_span = id;
                 if id.is_some() {
                     self.ws.focused_candidate = None;

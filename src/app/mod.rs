@@ -25,6 +25,7 @@ mod editing;
 mod export;
 mod files;
 mod fonts;
+mod link_mode;
 mod panels;
 mod paste;
 mod prefs;
@@ -128,6 +129,10 @@ pub struct MarginaliaApp {
     queued_label: Option<String>,
     /// An annotator's version to take this frame (Alt+digit, 1-based).
     queued_take: Option<usize>,
+    /// A link being made with the keyboard (L), its targets numbered on screen.
+    pub link_mode: Option<link_mode::LinkMode>,
+    /// A link target picked this frame (a digit while linking, 1-based).
+    queued_target: Option<usize>,
     /// Give the note field focus on the next frame.
     focus_note: bool,
     /// The comment being written in the side panel.
@@ -204,6 +209,8 @@ impl MarginaliaApp {
             answers: Vec::new(),
             queued_label: None,
             queued_take: None,
+            link_mode: None,
+            queued_target: None,
             focus_note: false,
             comment_draft: String::new(),
             attribution_cache: None,
@@ -284,6 +291,11 @@ impl MarginaliaApp {
         {
             let result = self.ws.label(&label);
             self.report(result);
+        }
+        if let Some(n) = self.queued_target.take()
+            && self.edits_allowed()
+        {
+            self.pick_link_target(n);
         }
         if let Some(n) = self.queued_take.take()
             && self.edits_allowed()

@@ -183,6 +183,7 @@ fn comparison_ui(session: &mut ReviewSession, ui: &mut Ui, font_size: f32) {
         focused_candidate: None,
         show_links: false,
         show_tags: false,
+        numbered: &[],
     };
     for action in session.view.show(ui, &input) {
         if let ViewAction::BarClicked(span) = action {

@@ -117,3 +117,57 @@ fn suggestions_are_accepted_and_rejected_and_a_rejection_survives_a_save() {
         );
     }
 }
+
+#[test]
+fn a_quote_is_linked_to_its_speaker_with_the_keyboard_and_undone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talks.ron");
+    write_project(&path);
+    let mut harness = open(&path);
+    // Make the quotation a span first (the file has only the actor).
+    {
+        let ws = &mut harness.state_mut().ws;
+        let end = "“We are ready,”".chars().count();
+        ws.selection = Some(marginalia::app::Selection {
+            anchor: 0,
+            focus: end,
+        });
+        ws.label("quote").expect("quote");
+    }
+    harness.run();
+    let quote = harness
+        .state()
+        .ws
+        .selected_span
+        .expect("the new quote is selected");
+    let links = |harness: &Harness<'_, MarginaliaApp>| {
+        harness.state().ws.document().expect("doc").links().to_vec()
+    };
+
+    // L numbers the nearest actors; Esc cancels and nothing changes.
+    press(&mut harness, Modifiers::NONE, Key::L);
+    let mode = harness.state().link_mode.clone().expect("linking");
+    assert_eq!(mode.link_type, "said_by");
+    assert!(!mode.targets.is_empty());
+    press(&mut harness, Modifiers::NONE, Key::Escape);
+    assert!(harness.state().link_mode.is_none());
+    assert!(links(&harness).is_empty());
+
+    // L, then 1: the nearest actor, Zelensky, said it.
+    press(&mut harness, Modifiers::NONE, Key::L);
+    press(&mut harness, Modifiers::NONE, Key::Num1);
+    let made = links(&harness);
+    assert_eq!(made.len(), 1);
+    let doc = harness.state().ws.document().expect("doc");
+    assert_eq!(made[0].from, quote);
+    assert_eq!(
+        doc.span(made[0].to).map(|s| doc.span_text(s)),
+        Some("Zelensky")
+    );
+    assert_eq!(made[0].link_type, "said_by");
+    assert_eq!(doc.spans().len(), 2, "the digit labelled nothing");
+
+    // Undone like any edit.
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!(links(&harness).is_empty());
+}
