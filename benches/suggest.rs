@@ -13,6 +13,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::cpu;
 use criterion::Criterion;
 use marginalia::model::{Document, Project};
 use marginalia::suggest::{self, Config};
@@ -188,21 +191,6 @@ fn article() -> Project {
     }
     project.documents.push(doc);
     project
-}
-
-/// CPU time the process has used, from Linux's /proc/self/stat (in clock ticks of
-/// 10 ms; 0 elsewhere).
-fn cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in brackets and may hold spaces).
-    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<u64> = rest
-        .split_whitespace()
-        .map(|f| f.parse().unwrap_or(0))
-        .collect();
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
-    Duration::from_millis(ticks * 10)
 }
 
 /// Runs `config` 20 times and prints the mean wall-clock and CPU time of one run.
