@@ -180,12 +180,7 @@ impl MarginaliaApp {
             }
             NextDocument | PreviousDocument => {
                 let count = self.ws.project.documents.len();
-                if count > 0 {
-                    let next = if command == NextDocument {
-                        (self.ws.current + 1) % count
-                    } else {
-                        (self.ws.current + count - 1) % count
-                    };
+                if let Some(next) = step_around(self.ws.current, count, command == NextDocument) {
                     self.ws.show_document(next);
                 }
             }
@@ -311,12 +306,8 @@ impl MarginaliaApp {
             NextDocument | PreviousDocument => {
                 if let Some(review) = self.review.as_deref_mut() {
                     let count = review.data.comparison.documents.len();
-                    if count > 0 {
-                        let next = if command == NextDocument {
-                            (review.current + 1) % count
-                        } else {
-                            (review.current + count - 1) % count
-                        };
+                    if let Some(next) = step_around(review.current, count, command == NextDocument)
+                    {
                         review.show_document(next);
                     }
                 }
@@ -336,4 +327,16 @@ impl MarginaliaApp {
             self.start_review(paths);
         }
     }
+}
+
+/// The index after (or before) `current` among `count`, wrapping around; `None` when
+/// there is nothing to step through.
+fn step_around(current: usize, count: usize, forward: bool) -> Option<usize> {
+    (count > 0).then(|| {
+        if forward {
+            (current + 1) % count
+        } else {
+            (current + count - 1) % count
+        }
+    })
 }
