@@ -103,6 +103,13 @@ fn wait_until_opened(harness: &mut Harness<'_, MarginaliaApp>) {
 /// A click at `at` with Shift held.
 fn shift_click(harness: &mut Harness<'_, MarginaliaApp>, at: Pos2) {
     harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    click_with(harness, at, Modifiers::SHIFT);
+    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+}
+
+/// A click at `at`: the pointer moves there, then the button goes down and up.
+fn click_with(harness: &mut Harness<'_, MarginaliaApp>, at: Pos2, modifiers: Modifiers) {
     harness.hover_at(at);
     harness.run();
     for pressed in [true, false] {
@@ -110,12 +117,10 @@ fn shift_click(harness: &mut Harness<'_, MarginaliaApp>, at: Pos2) {
             pos: at,
             button: egui::PointerButton::Primary,
             pressed,
-            modifiers: Modifiers::SHIFT,
+            modifiers,
         });
         harness.run();
     }
-    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
-    harness.run();
 }
 
 fn span_at(

@@ -133,6 +133,8 @@ pub struct MarginaliaApp {
     pub link_mode: Option<link_mode::LinkMode>,
     /// A link target picked this frame (a digit while linking, 1-based).
     queued_target: Option<usize>,
+    /// A link type whose own key was pressed this frame.
+    queued_link_type: Option<String>,
     /// Give the note field focus on the next frame.
     focus_note: bool,
     /// The comment being written in the side panel.
@@ -211,6 +213,7 @@ impl MarginaliaApp {
             queued_take: None,
             link_mode: None,
             queued_target: None,
+            queued_link_type: None,
             focus_note: false,
             comment_draft: String::new(),
             attribution_cache: None,
@@ -296,6 +299,11 @@ impl MarginaliaApp {
             && self.edits_allowed()
         {
             self.pick_link_target(n);
+        }
+        if let Some(link_type) = self.queued_link_type.take()
+            && self.edits_allowed()
+        {
+            self.start_link_of(&link_type);
         }
         if let Some(n) = self.queued_take.take()
             && self.edits_allowed()

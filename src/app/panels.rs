@@ -36,6 +36,7 @@ pub fn menu_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     }
                     match menu {
                         Menu::File => recent_ui(app, ui),
+                        Menu::Edit => link_types_menu_ui(app, ui),
                         Menu::View => theme_ui(app, ui),
                         _ => {}
                     }
@@ -59,6 +60,34 @@ fn command_enabled(app: &MarginaliaApp, command: Command) -> bool {
         | Command::GrowEnd
         | Command::ShrinkEnd => ws.selected_span.is_some(),
         _ => true,
+    }
+}
+
+/// A "Link as …" item per link type, with its own key, enabled when the selected span
+/// may start that type.
+fn link_types_menu_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
+    let keys = super::commands::link_type_keys(&app.ws.project.schema);
+    if keys.is_empty() {
+        return;
+    }
+    ui.separator();
+    let label = app
+        .ws
+        .selected_span
+        .and_then(|id| app.ws.document()?.span(id))
+        .map(|s| s.label.clone());
+    for (key, shortcut) in keys {
+        let Some(link_type) = app.ws.project.schema.link_type(&key) else {
+            continue;
+        };
+        let enabled =
+            !app.in_review() && label.as_ref().is_some_and(|l| link_type.from.contains(l));
+        let button = egui::Button::new(format!("Link as “{}”", link_type.name))
+            .shortcut_text(shortcut.name());
+        if ui.add_enabled(enabled, button).clicked() {
+            app.queued_link_type = Some(key);
+            ui.close();
+        }
     }
 }
 
