@@ -68,11 +68,7 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
 
 /// Opens the window in review mode on colleagues' project `files`.
 pub fn run_review(files: Vec<PathBuf>) -> anyhow::Result<()> {
-    run_app(move |prefs, recovery| {
-        let mut app = MarginaliaApp::new(None, prefs, recovery);
-        app.start_review(files);
-        app
-    })
+    run_app(move |prefs, recovery| MarginaliaApp::for_review(files, prefs, recovery))
 }
 
 fn run_app(
@@ -187,6 +183,17 @@ pub struct MarginaliaApp {
 }
 
 impl MarginaliaApp {
+    /// The app on a review of `files` (`marginalia review A B …`), read in the
+    /// background: the standby screen names the files until the review is there, and
+    /// says why if it cannot be opened, rather than a sample the user never asked for.
+    pub fn for_review(files: Vec<PathBuf>, prefs: Prefs, recovery: recovery::Recovery) -> Self {
+        let mut app = Self::new(None, prefs, recovery);
+        app.ws = files::standby_workspace();
+        app.standby = Some(Standby::OpeningReview(files.clone()));
+        app.start_review(files);
+        app
+    }
+
     /// The app on `file`, opened in the background (the window shows its name and that
     /// it is opening until then, and why if it cannot be opened), or on the bundled
     /// sample when no file is given.

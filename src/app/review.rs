@@ -11,7 +11,7 @@ use egui::Color32;
 
 use super::article_view::{LaneBar, Lanes};
 use super::background::{Background, Poll};
-use super::{ArticleView, Dialog, MarginaliaApp, Origin, Workspace};
+use super::{ArticleView, Dialog, MarginaliaApp, Origin, Standby, Workspace};
 use crate::model::{Document, Project};
 use crate::review::adjudicate::{Input, adjudicate};
 use crate::review::{Agreement, Comparison, SpanStatus};
@@ -331,6 +331,9 @@ impl MarginaliaApp {
             ));
             return;
         }
+        if self.on_review_standby() {
+            self.standby = Some(Standby::OpeningReview(paths.clone()));
+        }
         let thread_paths = paths.clone();
         self.review_opening = Some(ReviewOpening {
             paths,
@@ -359,9 +362,14 @@ impl MarginaliaApp {
             Poll::Done(outcome) => outcome,
             Poll::Died => Err("reading the review files stopped unexpectedly".into()),
         };
-        self.review_opening = None;
+        let opening = self.review_opening.take();
         match outcome {
             Ok(data) => {
+                if self.on_review_standby() {
+                    // Started on the review alone: closing it shows the sample, as a
+                    // window started on nothing does.
+                    self.open_sample();
+                }
                 let session = ReviewSession::new(*data);
                 self.status_message = Some(format!(
                     "Reviewing {} files: {} disagreement(s) in {} document(s).",
@@ -371,10 +379,23 @@ impl MarginaliaApp {
                 ));
                 self.review = Some(Box::new(session));
             }
+            Err(error) if self.on_review_standby() => {
+                let paths = opening.map(|o| o.paths).unwrap_or_default();
+                self.standby = Some(Standby::ReviewFailed { paths, error });
+            }
             Err(error) => {
                 self.show_dialog(Dialog::Error(format!("Cannot open the review.\n{error}")))
             }
         }
+    }
+
+    /// Whether the window was started on a review and shows no project: the standby
+    /// screen is the review's.
+    fn on_review_standby(&self) -> bool {
+        matches!(
+            self.standby,
+            Some(Standby::OpeningReview(_) | Standby::ReviewFailed { .. })
+        )
     }
 
     /// Leaves review mode, back to the project being edited.

@@ -62,8 +62,7 @@ fn write_review_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 fn review_app(paths: Vec<std::path::PathBuf>) -> Harness<'static, MarginaliaApp> {
-    let mut app = MarginaliaApp::new(None, Prefs::default(), Recovery::disabled());
-    app.start_review(paths);
+    let app = MarginaliaApp::for_review(paths, Prefs::default(), Recovery::disabled());
     let mut harness = super::harness_for(app);
     wait_while(
         &mut harness,
@@ -237,4 +236,37 @@ fn a_comment_on_a_candidate_is_saved_and_undone() {
 
     press(&mut harness, Modifiers::COMMAND, Key::Z);
     assert!(comments(&harness).is_empty(), "undo takes the comment back");
+}
+
+#[test]
+fn a_review_that_cannot_be_opened_says_which_file_and_shows_no_sample() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut paths = write_review_files(dir.path());
+    let broken = dir.path().join("carol.ron");
+    std::fs::write(&broken, "(\n    version: 1,\n    name: \"Talks\"\n").expect("written");
+    paths.push(broken);
+    let harness = review_app(paths);
+
+    assert!(!harness.state().in_review());
+    match &harness.state().standby {
+        Some(marginalia::app::Standby::ReviewFailed { paths, error }) => {
+            assert_eq!(paths.len(), 3);
+            assert!(error.contains("carol.ron"), "{error}");
+        }
+        other => panic!("the failed review's screen, not {other:?}"),
+    }
+    assert!(
+        harness.state().ws.project.documents.is_empty(),
+        "no sample the user could take for their own"
+    );
+    harness.get_by_label("Review other files…");
+    harness.get_by_label("Open the sample");
+
+    // A review that opens closes onto the sample, as a window started on nothing.
+    let mut harness = review_app(write_review_files(dir.path()));
+    assert!(harness.state().in_review());
+    assert!(harness.state().standby.is_none());
+    harness.state_mut().close_review();
+    harness.run();
+    assert!(!harness.state().ws.project.documents.is_empty());
 }
