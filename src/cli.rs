@@ -688,13 +688,7 @@ fn agree(files: &[PathBuf], json: bool, out: &mut impl std::io::Write) -> anyhow
 
     let loaded: Vec<(String, Project)> = files
         .iter()
-        .map(|file| {
-            let stem = file.file_stem().map_or_else(
-                || file.display().to_string(),
-                |s| s.to_string_lossy().into_owned(),
-            );
-            Ok((stem, load(file)?.project))
-        })
+        .map(|file| Ok((crate::review::source_name(file), load(file)?.project)))
         .collect::<anyhow::Result<_>>()?;
     let inputs: Vec<(&str, &Project)> = loaded.iter().map(|(s, p)| (s.as_str(), p)).collect();
     let comparison = Comparison::new(&inputs)?;

@@ -5,7 +5,7 @@
 //! into an ordinary project whose disagreements are open candidates (see
 //! [`crate::review::adjudicate`]), decided in the normal workspace.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use egui::Color32;
 
@@ -50,7 +50,10 @@ impl ReviewData {
 
     /// Compares projects already loaded (`paths` name them).
     pub fn from_projects(paths: Vec<PathBuf>, projects: Vec<Project>) -> Result<Self, String> {
-        let sources: Vec<String> = paths.iter().map(|p| source_name(p)).collect();
+        let sources: Vec<String> = paths
+            .iter()
+            .map(|p| crate::review::source_name(p))
+            .collect();
         let files: Vec<(&str, &Project)> = sources
             .iter()
             .map(String::as_str)
@@ -65,15 +68,6 @@ impl ReviewData {
             agreement,
         })
     }
-}
-
-/// A file's name for the review: its stem (which names the annotator when two files
-/// name the same one).
-fn source_name(path: &Path) -> String {
-    path.file_stem().map_or_else(
-        || path.display().to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    )
 }
 
 /// What the side panel of the review shows.
@@ -423,9 +417,7 @@ impl MarginaliaApp {
         match adjudicate(&inputs, "gold") {
             Ok(adjudication) => {
                 let open = adjudication.project.open_candidate_count();
-                let mut project = adjudication.project;
-                project.name = format!("{} (gold)", project.name);
-                let mut ws = Workspace::new(project, Origin::Unsaved, None);
+                let mut ws = Workspace::new(adjudication.project, Origin::Unsaved, None);
                 // Not on disk yet: closing asks to save it.
                 ws.touch();
                 self.gold = Some(Box::new(ws));

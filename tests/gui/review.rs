@@ -136,6 +136,7 @@ fn a_gold_set_is_built_with_the_keyboard_alone_undone_and_saved() {
     press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
     let app = harness.state();
     assert!(app.review.is_none(), "the gold project replaces the review");
+    assert_eq!(app.ws.project.name, "Talks (gold)");
     let doc = app.ws.document().expect("gold document");
     assert_eq!(doc.spans().len(), 3, "what both agree on is accepted");
     assert!(doc.spans().iter().all(|s| s.annotators == ["alice", "bob"]));
@@ -269,4 +270,44 @@ fn a_review_that_cannot_be_opened_says_which_file_and_shows_no_sample() {
     harness.state_mut().close_review();
     harness.run();
     assert!(!harness.state().ws.project.documents.is_empty());
+}
+
+#[test]
+fn the_gold_project_names_annotators_as_the_review_lanes_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths = write_review_files(dir.path());
+    // A second file by "alice": the review tells them apart by file name.
+    let draft = dir.path().join("draft.ron");
+    std::fs::copy(&paths[0], &draft).expect("copied");
+    let mut harness = review_app(vec![paths[0].clone(), paths[1].clone(), draft]);
+    let lanes: Vec<String> = harness
+        .state()
+        .review
+        .as_ref()
+        .expect("review")
+        .data
+        .comparison
+        .annotators
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
+    assert_eq!(lanes, ["alice", "bob", "alice (draft)"]);
+
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    let doc = harness.state().ws.document().expect("gold document");
+    let mut named: Vec<String> = doc
+        .spans()
+        .iter()
+        .flat_map(|s| s.annotators.clone())
+        .chain(
+            doc.candidates()
+                .iter()
+                .flat_map(|c| c.origin.annotators().to_vec()),
+        )
+        .collect();
+    named.sort();
+    named.dedup();
+    let mut expected = lanes.clone();
+    expected.sort();
+    assert_eq!(named, expected, "the same names in the gold project");
 }
