@@ -279,6 +279,25 @@ fn with_three_annotators_all_three_must_agree() {
 }
 
 #[test]
+fn a_gold_project_to_standard_output_comes_alone_with_the_report_on_stderr() {
+    let dir = with_inputs();
+    let to_file = run(
+        dir.path(),
+        &["adjudicate", "alice.ron", "bob.ron", "-o", "gold.ron"],
+    );
+    assert_code(&to_file, 0);
+    let expected = fs::read(dir.path().join("gold.ron")).expect("written");
+    // /dev/stdout is a pipe here: written into, without --force, the report aside.
+    let output = run(
+        dir.path(),
+        &["adjudicate", "alice.ron", "bob.ron", "-o", "/dev/stdout"],
+    );
+    assert_code(&output, 0);
+    assert_eq!(output.stdout, expected, "the gold file alone on stdout");
+    assert!(stderr(&output).contains("wrote /dev/stdout (annotator gold)"));
+}
+
+#[test]
 fn the_output_must_not_be_an_input() {
     let dir = with_inputs();
     let before = fs::read(dir.path().join("bob.ron")).expect("read");
