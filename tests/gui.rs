@@ -420,6 +420,24 @@ fn a_location_inside_a_quote_are_both_kept_and_drawn() {
 }
 
 #[test]
+fn a_long_status_message_is_shortened_inside_the_window_beside_the_saved_state() {
+    let mut harness = sample_app();
+    let message = "Not done: ".to_owned() + &"a very long reason ".repeat(40);
+    harness.state_mut().status_message = Some(message.clone());
+    harness.run();
+    let window = harness.ctx.content_rect();
+    for shown in [
+        harness.get_by_label("saved").rect(),
+        harness.get_by_label(&message).rect(),
+    ] {
+        assert!(
+            window.contains_rect(shown),
+            "{shown:?} is outside {window:?}"
+        );
+    }
+}
+
+#[test]
 fn tab_moves_through_spans_in_reading_order() {
     let mut harness = sample_app();
     harness.key_press(Key::Tab);
