@@ -236,3 +236,26 @@ fn suggest_with_an_empty_list_proposes_no_speaker() {
     assert_code(&output, 1);
     assert_eq!(speakers(dir.path(), &["--verbs", "whispered"]), ["Ushakov"]);
 }
+
+/// `tests/fixtures/v2/reporting-verbs.ron`: a version-2 file whose only version-2 content
+/// is its reporting verbs. NEVER CHANGE THAT FILE: later versions must keep reading it.
+#[test]
+fn the_reporting_verbs_fixture_loads_and_is_written_back_byte_for_byte() {
+    let path = fixture("v2/reporting-verbs.ron");
+    let bytes = fs::read(&path).expect("the fixture");
+    let text = std::str::from_utf8(&bytes).expect("UTF-8");
+    assert_eq!(store::fast_reader_agrees(text), Ok(true));
+    let project = store::from_bytes(&bytes, &path).expect("it loads");
+    assert_eq!(
+        project.reporting_verbs,
+        verbs(&["said", "whispered", "according to", "a déclaré"])
+    );
+    assert_eq!(project.span_count(), 4);
+    assert!(project.documents.iter().all(|d| d.candidates().is_empty()));
+    assert_eq!(store::version_of(&project), 2);
+    assert_eq!(
+        store::to_ron(&project),
+        text,
+        "the writer's own layout, byte for byte"
+    );
+}
