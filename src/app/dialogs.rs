@@ -626,7 +626,9 @@ fn reporting_verbs_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) {
         .show(ui, |ui| {
             ui.label(
                 RichText::new(
-                    "Suggest (Ctrl+Shift+U) gives a quote or claim the actor tied to it by one                      of these words: “…,” Peskov said. One per line; several words are fine                      (according to); case does not count.",
+                    "Suggest (Ctrl+Shift+U) gives a quote or claim the actor tied to it by one \
+                     of these words: “…,” Peskov said. One per line; several words are fine \
+                     (according to); case does not count.",
                 )
                 .weak(),
             );
