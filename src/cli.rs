@@ -201,8 +201,9 @@ pub enum Command {
         /// Print one JSON object per suggestion and line instead of text.
         #[arg(long)]
         json: bool,
-        /// The reporting verbs of the speakers rule (comma-separated, e.g.
-        /// "said,told,according to"), instead of the built-in list.
+        /// The reporting verbs of the speakers rule for this run (comma-separated, e.g.
+        /// "said,told,according to"), instead of the project's list (its own, set in the
+        /// window's Project settings, else the built-in one); never stored in the file.
         #[arg(long, value_name = "VERBS", value_delimiter = ',')]
         verbs: Option<Vec<String>>,
         /// Instead of suggesting, list the texts labelled differently in different
@@ -1034,11 +1035,15 @@ fn suggest(
         },
         None => (0..project.documents.len()).collect(),
     };
-    let mut config = Config::with_rules(apply.as_deref().unwrap_or(&Rule::ALL));
+    // The project's own reporting verbs, unless --verbs overrides them for this run.
+    let mut config = Config {
+        rules: apply.as_deref().unwrap_or(&Rule::ALL).to_vec(),
+        ..Config::for_project(&project)
+    };
     if let Some(verbs) = verbs {
         let verbs: Vec<String> = verbs
-            .into_iter()
-            .map(|v| v.trim().to_owned())
+            .iter()
+            .map(|v| crate::model::normalize_reporting_verb(v))
             .filter(|v| !v.is_empty())
             .collect();
         if verbs.is_empty() {

@@ -25,9 +25,10 @@
 //! differently on both sides keeps ours, theirs becoming a comment on the span by
 //! theirs' annotator; a document's status set differently becomes the less advanced of
 //! the two (a merge never marks a document done that one side still works on); other
-//! values set differently (a title, the project's name, a label's colour) keep ours;
-//! provenance and comments changed on both sides are united. Every such case counts as
-//! a conflict: the git driver exits non-zero so that git marks the file conflicted.
+//! values set differently (a title, the project's name or reporting verbs, a label's
+//! colour) keep ours; provenance and comments changed on both sides are united. Every
+//! such case counts as a conflict: the git driver exits non-zero so that git marks the
+//! file conflicted.
 //!
 //! The merge is deterministic: nothing is iterated in hash order, and the same inputs
 //! give the same project, which the writer turns into the same bytes.
@@ -67,7 +68,8 @@ impl Side {
 /// A conflict the merge could not settle by itself: where, and what it did about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conflict {
-    /// The document's id, or empty for the project (name, annotator, schema).
+    /// The document's id, or empty for the project (name, annotator, reporting verbs,
+    /// schema).
     pub document: String,
     /// What happened and what the merged file holds, in plain words.
     pub message: String,
@@ -179,6 +181,7 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> MergeOutcome {
         "the annotator",
         &mut project_conflict,
     );
+    let reporting_verbs = merge_reporting_verbs(base, ours, theirs, &mut project_conflict);
     let merged_schema = merge_schema(&base.schema, &ours.schema, &theirs.schema, &mut conflicts);
     // Documents are checked against every label and link type any side has, so that a
     // span of a label one side removed is kept rather than lost; the final schema keeps
@@ -293,6 +296,7 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> MergeOutcome {
             name,
             annotator,
             schema,
+            reporting_verbs,
             documents,
         },
         conflicts,
@@ -389,6 +393,36 @@ fn pick_scalar<T: PartialEq + Clone + fmt::Debug>(
             ours.clone()
         }
     }
+}
+
+/// The project's reporting verbs, three-way as one value like the name: one side's
+/// change is taken; set differently on both sides, ours is kept and said (the built-in
+/// list named as such rather than as `None`).
+fn merge_reporting_verbs(
+    base: &Project,
+    ours: &Project,
+    theirs: &Project,
+    say: &mut impl FnMut(String),
+) -> Option<Vec<String>> {
+    let (b, o, t) = (
+        &base.reporting_verbs,
+        &ours.reporting_verbs,
+        &theirs.reporting_verbs,
+    );
+    if let Some(value) = three(b, o, t) {
+        return value.clone();
+    }
+    let describe = |verbs: &Option<Vec<String>>| match verbs {
+        None => "the built-in list".to_owned(),
+        Some(verbs) if verbs.is_empty() => "no verb".to_owned(),
+        Some(verbs) => format!("{verbs:?}"),
+    };
+    say(format!(
+        "the reporting verbs were set to {} in ours and {} in theirs: kept ours",
+        describe(o),
+        describe(t)
+    ));
+    o.clone()
 }
 
 /// A key and the base's, ours' and theirs' item of that key.

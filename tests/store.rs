@@ -28,3 +28,5 @@ mod suggest;
 mod v1;
 #[path = "store/v2.rs"]
 mod v2;
+#[path = "store/verbs.rs"]
+mod verbs;

@@ -343,13 +343,14 @@ pub fn comment_field_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
 impl MarginaliaApp {
     /// Document → Suggest: the suggestion rules' proposals for the current document,
     /// added as pending candidates (one undoable step), never applied silently. What was
-    /// rejected before is not proposed again.
+    /// rejected before is not proposed again. The speakers rule uses the project's
+    /// reporting verbs (Project settings).
     pub(super) fn suggest_here(&mut self) {
         let index = self.ws.current;
         let suggestions = match crate::suggest::suggest(
             &self.ws.project,
             index,
-            &crate::suggest::Config::default(),
+            &crate::suggest::Config::for_project(&self.ws.project),
         ) {
             Ok(suggestions) => suggestions,
             Err(error) => {

@@ -46,6 +46,11 @@ pub struct SettingsDraft {
     pub problems: Vec<String>,
     /// Spans per label key in the project when the dialog opened.
     pub usage: std::collections::BTreeMap<String, usize>,
+    /// Whether the project follows the built-in reporting verbs (no list of its own).
+    pub built_in_verbs: bool,
+    /// The reporting verbs as edited, one per line (the built-in ones while
+    /// `built_in_verbs` is set).
+    pub verbs_text: String,
 }
 
 /// The fonts preferences being edited.
@@ -112,6 +117,8 @@ impl Dialog {
                 .iter()
                 .map(|l| (l.key.clone(), ws.project.count_label(&l.key)))
                 .collect(),
+            built_in_verbs: ws.project.reporting_verbs.is_none(),
+            verbs_text: crate::suggest::verbs_of(&ws.project).join("\n"),
         }))
     }
 }
@@ -440,103 +447,16 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) -> Option<Answer> {
     answer
 }
 
-/// Link types: name, key, the labels they go from and to, order; add and remove.
-fn link_types_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) {
-    let label_keys: Vec<(String, String)> = draft
-        .schema
-        .labels
-        .iter()
-        .map(|l| (l.key.clone(), l.name.clone()))
-        .collect();
-    let count = draft.schema.link_types.len();
-    let mut swap = None;
-    let mut remove = None;
-    for (i, link_type) in draft.schema.link_types.iter_mut().enumerate() {
-        ui.push_id(("link-type", i), |ui| {
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::TextEdit::singleline(&mut link_type.name)
-                        .desired_width(100.0)
-                        .hint_text("name"),
-                );
-                ui.add(
-                    egui::TextEdit::singleline(&mut link_type.key)
-                        .desired_width(80.0)
-                        .hint_text("key"),
-                );
-                for (side, keys) in [("from", &mut link_type.from), ("to", &mut link_type.to)] {
-                    ui.menu_button(format!("{side}: {}", keys.join(", ")), |ui| {
-                        for (key, name) in &label_keys {
-                            let mut on = keys.contains(key);
-                            if ui.checkbox(&mut on, name).changed() {
-                                if on {
-                                    keys.push(key.clone());
-                                } else {
-                                    keys.retain(|k| k != key);
-                                }
-                            }
-                        }
-                    });
-                }
-                if ui.add_enabled(i > 0, egui::Button::new("Up")).clicked() {
-                    swap = Some((i - 1, i));
-                }
-                if ui
-                    .add_enabled(i + 1 < count, egui::Button::new("Down"))
-                    .clicked()
-                {
-                    swap = Some((i, i + 1));
-                }
-                if ui
-                    .button("Remove")
-                    .on_hover_text("Its links are deleted when you apply")
-                    .clicked()
-                {
-                    remove = Some(i);
-                }
-            });
-        });
-    }
-    if let Some((a, b)) = swap {
-        draft.schema.link_types.swap(a, b);
-        draft.original_link_keys.swap(a, b);
-    }
-    if let Some(i) = remove {
-        draft.schema.link_types.remove(i);
-        draft.original_link_keys.remove(i);
-    }
-    if ui.button("Add link type").clicked() {
-        let n = draft.schema.link_types.len() + 1;
-        draft.schema.link_types.push(crate::model::LinkType {
-            key: format!("link_{n}"),
-            name: format!("Link {n}"),
-            from: Vec::new(),
-            to: Vec::new(),
-        });
-        draft.original_link_keys.push(None);
-    }
-}
-
-/// The settings form. `Some(true)` when the user applies it, `Some(false)` on Cancel.
-fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
-    let mut close = None;
-    ui.heading("Project settings");
-    for (label, value) in [
-        ("Project name", &mut draft.name),
-        ("Annotator", &mut draft.annotator),
-    ] {
-        ui.horizontal(|ui| {
-            let label = ui.add_sized([90.0, 20.0], egui::Label::new(label));
-            ui.add(egui::TextEdit::singleline(value).desired_width(300.0))
-                .labelled_by(label.id);
-        });
-    }
-    ui.separator();
-    ui.strong("Labels");
+/// Labels: colour, name, key, hotkey, order, guideline; add, and remove (confirmed
+/// below the list).
+fn labels_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) {
     let mut swap: Option<(usize, usize)> = None;
     let mut remove: Option<usize> = None;
+    // The rest of the dialog, the reporting verbs opened, takes about 500 points: in a
+    // low window the labels scroll sooner, so that Apply stays on screen.
+    let list_height = (ui.ctx().content_rect().height() - 500.0).clamp(160.0, 380.0);
     egui::ScrollArea::vertical()
-        .max_height(380.0)
+        .max_height(list_height)
         .show(ui, |ui| {
             let count = draft.schema.labels.len();
             for (i, label) in draft.schema.labels.iter_mut().enumerate() {
@@ -616,9 +536,157 @@ fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
         });
         draft.original_keys.push(None);
     }
+}
+
+/// Link types: name, key, the labels they go from and to, order; add and remove.
+fn link_types_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) {
+    let label_keys: Vec<(String, String)> = draft
+        .schema
+        .labels
+        .iter()
+        .map(|l| (l.key.clone(), l.name.clone()))
+        .collect();
+    let count = draft.schema.link_types.len();
+    let mut swap = None;
+    let mut remove = None;
+    for (i, link_type) in draft.schema.link_types.iter_mut().enumerate() {
+        ui.push_id(("link-type", i), |ui| {
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut link_type.name)
+                        .desired_width(100.0)
+                        .hint_text("name"),
+                );
+                ui.add(
+                    egui::TextEdit::singleline(&mut link_type.key)
+                        .desired_width(80.0)
+                        .hint_text("key"),
+                );
+                for (side, keys) in [("from", &mut link_type.from), ("to", &mut link_type.to)] {
+                    ui.menu_button(format!("{side}: {}", keys.join(", ")), |ui| {
+                        for (key, name) in &label_keys {
+                            let mut on = keys.contains(key);
+                            if ui.checkbox(&mut on, name).changed() {
+                                if on {
+                                    keys.push(key.clone());
+                                } else {
+                                    keys.retain(|k| k != key);
+                                }
+                            }
+                        }
+                    });
+                }
+                if ui.add_enabled(i > 0, egui::Button::new("Up")).clicked() {
+                    swap = Some((i - 1, i));
+                }
+                if ui
+                    .add_enabled(i + 1 < count, egui::Button::new("Down"))
+                    .clicked()
+                {
+                    swap = Some((i, i + 1));
+                }
+                if ui
+                    .button("Remove")
+                    .on_hover_text("Its links are deleted when you apply")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        });
+    }
+    if let Some((a, b)) = swap {
+        draft.schema.link_types.swap(a, b);
+        draft.original_link_keys.swap(a, b);
+    }
+    if let Some(i) = remove {
+        draft.schema.link_types.remove(i);
+        draft.original_link_keys.remove(i);
+    }
+    if ui.button("Add link type").clicked() {
+        let n = draft.schema.link_types.len() + 1;
+        draft.schema.link_types.push(crate::model::LinkType {
+            key: format!("link_{n}"),
+            name: format!("Link {n}"),
+            from: Vec::new(),
+            to: Vec::new(),
+        });
+        draft.original_link_keys.push(None);
+    }
+}
+
+/// The project's reporting verbs, folded away by default (the dialog is tall already):
+/// the built-in list, or the project's own, one verb per line.
+fn reporting_verbs_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) {
+    let count = draft
+        .verbs_text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    let whose = if draft.built_in_verbs {
+        "built-in"
+    } else {
+        "this project's"
+    };
+    egui::CollapsingHeader::new(format!("Reporting verbs ({whose}, {count})"))
+        .id_salt("reporting-verbs")
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(
+                    "Suggest (Ctrl+Shift+U) gives a quote or claim the actor tied to it by one \
+                     of these words: “…,” Peskov said. One per line; several words are fine \
+                     (according to); case does not count.",
+                )
+                .weak(),
+            );
+            let was_built_in = draft.built_in_verbs;
+            ui.checkbox(&mut draft.built_in_verbs, "Use the built-in list")
+                .on_hover_text("Untick to edit a list of the project's own, saved in its file");
+            if draft.built_in_verbs && !was_built_in {
+                // Back to the built-in list: show it again, the edits dropped.
+                draft.verbs_text = crate::suggest::built_in_verbs().join("\n");
+            }
+            let label = ui.label("Reporting verbs, one per line");
+            egui::ScrollArea::vertical()
+                .id_salt("reporting-verbs-scroll")
+                .max_height(140.0)
+                .show(ui, |ui| {
+                    ui.add_enabled(
+                        !draft.built_in_verbs,
+                        egui::TextEdit::multiline(&mut draft.verbs_text)
+                            .desired_rows(6)
+                            .desired_width(520.0),
+                    )
+                    .labelled_by(label.id);
+                });
+            if !draft.built_in_verbs && count == 0 {
+                ui.label(RichText::new("No verbs: Suggest proposes no speakers.").weak());
+            }
+        });
+}
+
+/// The settings form. `Some(true)` when the user applies it, `Some(false)` on Cancel.
+fn settings_ui(ui: &mut egui::Ui, draft: &mut SettingsDraft) -> Option<bool> {
+    let mut close = None;
+    ui.heading("Project settings");
+    for (label, value) in [
+        ("Project name", &mut draft.name),
+        ("Annotator", &mut draft.annotator),
+    ] {
+        ui.horizontal(|ui| {
+            let label = ui.add_sized([90.0, 20.0], egui::Label::new(label));
+            ui.add(egui::TextEdit::singleline(value).desired_width(300.0))
+                .labelled_by(label.id);
+        });
+    }
+    ui.separator();
+    ui.strong("Labels");
+    labels_ui(ui, draft);
     ui.separator();
     ui.strong("Link types");
     link_types_ui(ui, draft);
+    ui.separator();
+    reporting_verbs_ui(ui, draft);
     if let Some(i) = draft.confirm_remove {
         ui.separator();
         let name = draft
@@ -713,12 +781,102 @@ impl SettingsDraft {
         }
     }
 
+    /// The reporting verbs the draft sets: `None` for the built-in list, else the
+    /// text's lines, blank ones skipped, checked like the file's (each once, case aside);
+    /// the error names the line.
+    pub fn reporting_verbs(&self) -> Result<Option<Vec<String>>, String> {
+        if self.built_in_verbs {
+            return Ok(None);
+        }
+        let lines: Vec<(usize, &str)> = self
+            .verbs_text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .collect();
+        let entries: Vec<&str> = lines.iter().map(|(_, line)| *line).collect();
+        let line_of = |index: usize| lines.get(index).map_or(0, |(n, _)| n + 1);
+        crate::model::check_reporting_verbs(&entries)
+            .map(Some)
+            .map_err(|error| match error {
+                crate::model::ReportingVerbError::Repeated { first, index, verb } => format!(
+                    "reporting verbs: line {} repeats line {} (“{verb}”; case does not count)",
+                    line_of(index),
+                    line_of(first)
+                ),
+                other => format!("reporting verbs: {other}"),
+            })
+    }
+
+    /// What applying the draft sets, or why it cannot be applied.
+    pub fn settings(&self) -> Result<super::workspace::Settings, Vec<String>> {
+        let problems = self.validate();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(super::workspace::Settings {
+            name: self.name.clone(),
+            annotator: self.annotator.clone(),
+            reporting_verbs: self.reporting_verbs().map_err(|p| vec![p])?,
+            change: self.change(),
+        })
+    }
+
     /// Problems that stop the draft from being applied.
     fn validate(&self) -> Vec<String> {
         let mut problems = self.change().schema.problems();
         if self.name.trim().is_empty() {
             problems.push("the project needs a name".into());
         }
+        if let Err(problem) = self.reporting_verbs() {
+            problems.push(problem);
+        }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(project: &crate::model::Project) -> SettingsDraft {
+        let ws = Workspace::new(project.clone(), super::super::Origin::Unsaved, None);
+        match Dialog::settings(&ws) {
+            Dialog::Settings(draft) => *draft,
+            _ => unreachable!("a settings dialog"),
+        }
+    }
+
+    #[test]
+    fn the_verbs_field_shows_the_list_in_use_and_skips_blank_lines() {
+        let mut project = crate::model::Project::new("p", "me");
+        let mut draft = draft(&project);
+        assert!(draft.built_in_verbs);
+        assert!(draft.verbs_text.starts_with("said\nsays\n"));
+        assert_eq!(draft.reporting_verbs(), Ok(None));
+
+        project.reporting_verbs = Some(vec!["whispered".into()]);
+        draft = self::draft(&project);
+        assert!(!draft.built_in_verbs);
+        assert_eq!(draft.verbs_text, "whispered");
+        draft.verbs_text = "  whispered \n\n according   to\n".into();
+        assert_eq!(
+            draft.reporting_verbs(),
+            Ok(Some(vec!["whispered".into(), "according to".into()]))
+        );
+        // Nothing left is a list of no verbs, not the built-in one.
+        draft.verbs_text = "\n  \n".into();
+        assert_eq!(draft.reporting_verbs(), Ok(Some(Vec::new())));
+    }
+
+    #[test]
+    fn a_verb_twice_is_a_problem_naming_both_lines() {
+        let mut draft = draft(&crate::model::Project::new("p", "me"));
+        draft.built_in_verbs = false;
+        draft.verbs_text = "said\n\nTold\ntold".into();
+        let problem = "reporting verbs: line 4 repeats line 3 (“told”; case does not count)";
+        assert_eq!(draft.reporting_verbs(), Err(problem.to_owned()));
+        assert_eq!(draft.validate(), [problem]);
+        assert!(draft.settings().is_err());
     }
 }

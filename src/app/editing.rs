@@ -157,9 +157,12 @@ impl MarginaliaApp {
 
     /// Applies the settings dialog's draft as one undoable change.
     pub fn apply_settings(&mut self, draft: &dialogs::SettingsDraft) {
-        let report =
-            self.ws
-                .apply_settings(draft.name.clone(), draft.annotator.clone(), draft.change());
+        let Ok(settings) = draft.settings() else {
+            // The dialog applies only a draft without problems.
+            self.status_message = Some("Not applied: the settings have problems.".into());
+            return;
+        };
+        let report = self.ws.apply_settings(settings);
         self.status_message = Some(
             match (
                 report.spans_deleted,

@@ -73,10 +73,35 @@ impl Selection {
     }
 }
 
+/// What the project settings set, applied at once by [`Workspace::apply_settings`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// The project's name.
+    pub name: String,
+    /// The annotator.
+    pub annotator: String,
+    /// The project's own reporting verbs; `None` for the built-in list.
+    pub reporting_verbs: Option<Vec<String>>,
+    /// The new schema and the keys it renames.
+    pub change: crate::model::SchemaChange,
+}
+
+impl Settings {
+    /// The project's settings as they are, with this schema change.
+    pub fn of(project: &Project, change: crate::model::SchemaChange) -> Self {
+        Self {
+            name: project.name.clone(),
+            annotator: project.annotator.clone(),
+            reporting_verbs: project.reporting_verbs.clone(),
+            change,
+        }
+    }
+}
+
 /// A project-wide change, as messages name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProjectChange {
-    /// Names, labels or link types changed in the settings.
+    /// Names, labels, link types or reporting verbs changed in the settings.
     Settings,
     /// A dataset imported.
     Import,
@@ -625,17 +650,20 @@ impl Workspace {
         self.saved_generation = request.generation;
     }
 
-    /// Applies project settings: names, and a schema change whose renamed keys follow on
-    /// every span and link and whose removed labels and link types take their spans and
-    /// links with them. Undone by [`Self::undo`].
-    pub fn apply_settings(
-        &mut self,
-        name: String,
-        annotator: String,
-        change: crate::model::SchemaChange,
-    ) -> crate::model::SchemaChangeReport {
+    /// Applies project settings: names, reporting verbs, and a schema change whose renamed
+    /// keys follow on every span and link and whose removed labels and link types take
+    /// their spans and links with them. One step, undone by [`Self::undo`]; settings that
+    /// change nothing record nothing.
+    pub fn apply_settings(&mut self, settings: Settings) -> crate::model::SchemaChangeReport {
+        let Settings {
+            name,
+            annotator,
+            reporting_verbs,
+            change,
+        } = settings;
         let unchanged = name == self.project.name
             && annotator == self.project.annotator
+            && reporting_verbs == self.project.reporting_verbs
             && change.schema == self.project.schema
             && change.label_renames.is_empty()
             && change.link_type_renames.is_empty();
@@ -645,6 +673,7 @@ impl Workspace {
         self.push_project_change(ProjectChange::Settings, self.project.clone());
         self.project.name = name;
         self.project.annotator = annotator;
+        self.project.reporting_verbs = reporting_verbs;
         let report = self.project.change_schema(change);
         self.after_change();
         report
@@ -788,8 +817,35 @@ mod tests {
             label_renames: renames,
             link_type_renames: Default::default(),
         };
-        let (name, annotator) = (ws.project.name.clone(), ws.project.annotator.clone());
-        ws.apply_settings(name, annotator, change);
+        ws.apply_settings(Settings::of(&ws.project, change));
+    }
+
+    #[test]
+    fn reporting_verbs_set_in_settings_are_one_undoable_step() {
+        let mut ws = workspace("one two");
+        let unchanged = |ws: &Workspace| {
+            Settings::of(
+                &ws.project,
+                crate::model::SchemaChange {
+                    schema: ws.project.schema.clone(),
+                    ..Default::default()
+                },
+            )
+        };
+        let whispered = Some(vec!["whispered".to_owned()]);
+        ws.apply_settings(Settings {
+            reporting_verbs: whispered.clone(),
+            ..unchanged(&ws)
+        });
+        assert_eq!(ws.project.reporting_verbs, whispered);
+        // The same again changes nothing and records nothing: one undo goes back to
+        // the built-in list, and there is nothing before it.
+        ws.apply_settings(unchanged(&ws));
+        assert_eq!(ws.undo(), Ok(Stepped::Project(ProjectChange::Settings)));
+        assert_eq!(ws.project.reporting_verbs, None);
+        assert_eq!(ws.undo(), Ok(Stepped::Nothing));
+        assert_eq!(ws.redo(), Ok(Stepped::Project(ProjectChange::Settings)));
+        assert_eq!(ws.project.reporting_verbs, whispered);
     }
 
     #[test]
@@ -888,13 +944,12 @@ mod tests {
         // the article can still be redone.
         ws.step_span(true);
         ws.label("claim").expect("same label");
-        let (name, annotator) = (ws.project.name.clone(), ws.project.annotator.clone());
         let same = crate::model::SchemaChange {
             schema: ws.project.schema.clone(),
             label_renames: Vec::new(),
             link_type_renames: Vec::new(),
         };
-        ws.apply_settings(name, annotator, same);
+        ws.apply_settings(Settings::of(&ws.project, same));
         assert_eq!(ws.redo(), Ok(Stepped::Project(ProjectChange::Article)));
         assert_eq!(ws.project.documents.len(), 2);
     }

@@ -21,7 +21,8 @@ pub use document::{Document, Link, LinkId, MAX_NEXT_ID, Span, SpanId, Status, te
 pub use edit::{Edit, EditError, check_link_labels};
 pub use history::History;
 pub use project::{
-    MAX_DOCUMENT_ID_BYTES, Project, SchemaChange, SchemaChangeReport, slug, unique_id,
+    MAX_DOCUMENT_ID_BYTES, Project, ReportingVerbError, ReportingVerbList, SchemaChange,
+    SchemaChangeReport, check_reporting_verbs, normalize_reporting_verb, slug, unique_id,
 };
 pub use schema::{Label, LinkType, Rgb, Schema};
 pub use text::{TextIndex, utf16_len};

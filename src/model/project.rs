@@ -13,6 +13,11 @@ pub struct Project {
     pub annotator: String,
     /// Labels and link types.
     pub schema: Schema,
+    /// The reporting verbs the speakers suggestion rule looks for (`said`, `according
+    /// to`, ...), as the project set them, each checked by [`check_reporting_verbs`];
+    /// `None` follows the build's built-in list, so a project that never changed it gets
+    /// a newer build's better list.
+    pub reporting_verbs: Option<Vec<String>>,
     /// Documents in project order.
     pub documents: Vec<Document>,
 }
@@ -24,6 +29,7 @@ impl Project {
             name: name.into(),
             annotator: annotator.into(),
             schema: Schema::default(),
+            reporting_verbs: None,
             documents: Vec::new(),
         }
     }
@@ -104,6 +110,85 @@ impl Project {
 /// document, with a suffix), and file names may have at most 255 bytes.
 pub const MAX_DOCUMENT_ID_BYTES: usize = 200;
 
+/// What is wrong with a list of reporting verbs. Indices count from 0 in the list given
+/// to [`check_reporting_verbs`]; the caller says where that list was.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReportingVerbError {
+    /// An entry is empty or only white space: it would match nothing, and is most likely
+    /// a slip.
+    #[error("reporting verb #{} is empty", .0 + 1)]
+    Empty(usize),
+    /// An entry repeats an earlier one; case does not count, as in matching.
+    #[error("reporting verb #{} `{verb}` repeats #{}", .index + 1, .first + 1)]
+    Repeated {
+        /// The earlier entry.
+        first: usize,
+        /// The entry that repeats it.
+        index: usize,
+        /// The entry, as given (normalised).
+        verb: String,
+    },
+}
+
+/// A reporting verb as the project keeps it: trimmed, every inner run of white space one
+/// space (`according  to` is `according to`). Matching ignores spacing anyway, so this
+/// changes nothing but what the file shows.
+pub fn normalize_reporting_verb(verb: &str) -> String {
+    verb.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The list normalised ([`normalize_reporting_verb`]), or the first entry that is empty
+/// or repeats another (ignoring case). An empty list is allowed: the speakers rule then
+/// proposes no speaker.
+pub fn check_reporting_verbs<S: AsRef<str>>(
+    verbs: &[S],
+) -> Result<Vec<String>, ReportingVerbError> {
+    let mut list = ReportingVerbList::default();
+    for verb in verbs {
+        list.push(verb.as_ref())?;
+    }
+    Ok(list.into_verbs())
+}
+
+/// A list of reporting verbs checked one entry at a time, as a reader meets them (see
+/// [`check_reporting_verbs`]).
+#[derive(Clone, Debug, Default)]
+pub struct ReportingVerbList {
+    verbs: Vec<String>,
+    /// Lower-case form -> its index: a hand-edited file may hold a long list.
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl ReportingVerbList {
+    /// Adds `verb`, normalised, unless it is empty or repeats an earlier entry.
+    pub fn push(&mut self, verb: &str) -> Result<(), ReportingVerbError> {
+        let index = self.verbs.len();
+        let verb = normalize_reporting_verb(verb);
+        if verb.is_empty() {
+            return Err(ReportingVerbError::Empty(index));
+        }
+        match self.seen.entry(verb.to_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                Err(ReportingVerbError::Repeated {
+                    first: *first.get(),
+                    index,
+                    verb,
+                })
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+                self.verbs.push(verb);
+                Ok(())
+            }
+        }
+    }
+
+    /// The verbs, in the order given.
+    pub fn into_verbs(self) -> Vec<String> {
+        self.verbs
+    }
+}
+
 /// A clean id from any text: lower-case letters and digits, runs of anything else as one
 /// dash, no dash at either end, at most [`MAX_DOCUMENT_ID_BYTES`]; `document` when
 /// nothing is left.
@@ -159,4 +244,46 @@ pub struct SchemaChangeReport {
     pub links_deleted: usize,
     /// Candidates whose labels or link type are gone.
     pub candidates_deleted: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reporting_verbs_are_trimmed_and_their_spaces_collapsed() {
+        let checked = check_reporting_verbs(&["  said ", "according \t to", "a  déclaré"]);
+        assert_eq!(
+            checked,
+            Ok(vec![
+                "said".to_owned(),
+                "according to".to_owned(),
+                "a déclaré".to_owned()
+            ])
+        );
+        assert_eq!(check_reporting_verbs::<&str>(&[]), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn an_empty_or_repeated_reporting_verb_is_refused_with_its_place() {
+        assert_eq!(
+            check_reporting_verbs(&["said", " \t"]),
+            Err(ReportingVerbError::Empty(1))
+        );
+        let repeated = check_reporting_verbs(&["said", "told", "SAID "]);
+        assert_eq!(
+            repeated,
+            Err(ReportingVerbError::Repeated {
+                first: 0,
+                index: 2,
+                verb: "SAID".into()
+            })
+        );
+        assert_eq!(
+            repeated.map_err(|e| e.to_string()),
+            Err("reporting verb #3 `SAID` repeats #1".to_owned())
+        );
+        // Spacing does not count either: it is the same verb to the matcher.
+        assert!(check_reporting_verbs(&["according to", "According  to"]).is_err());
+    }
 }

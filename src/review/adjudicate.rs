@@ -227,6 +227,8 @@ pub fn adjudicate(inputs: &[Input<'_>], annotator: &str) -> Result<Adjudication,
 
     let mut gold = Project::new(format!("{} (gold)", inputs[0].project.name), annotator);
     gold.schema = schema;
+    // The gold project suggests with the verbs of the first file, as it takes its name.
+    gold.reporting_verbs = inputs[0].project.reporting_verbs.clone();
     for group in group_documents(inputs) {
         let first = group.iter().flatten().next().copied();
         let Some(first) = first else { continue };

@@ -4,7 +4,7 @@
 //! going over span records one character at a time; the load budget is 60 ms in all.
 //! The bulk of such a file, though, is lines in a fixed shape: the text's lines, one span
 //! per line, one link per line. This reader takes those lines directly and leaves the
-//! small head of the file (name, annotator, schema) to ron.
+//! small head of the file (name, annotator, schema, reporting verbs) to ron.
 //!
 //! It is strict about layout: it accepts only the writer's own, field for field and
 //! space for space (string contents are taken as they are, as ron takes them), and
@@ -55,6 +55,7 @@ pub(super) fn parse<'a>(text: &'a str, options: &ron::Options) -> Option<Project
         name: head.name,
         annotator: head.annotator,
         schema: head.schema,
+        reporting_verbs: head.reporting_verbs,
         documents,
     })
 }

@@ -33,8 +33,20 @@
 //! (id: 4, proposal: link(from: (start: 0, end: 8, label: "quote"), to: (start: 14, end: 22, label: "actor"), type: "said_by"), origin: annotators(["bob"]), decision: rejected, comments: [(author: "gold", text: "no")]),
 //! ```
 //!
-//! A project without review data is written as version 1, byte for byte as before, so
-//! files that never saw a review keep their layout and older builds keep reading them.
+//! Version 2 also carries the project's own reporting verbs (for the speakers
+//! suggestion rule), when it has set them, after the schema, one verb per line so that a
+//! diff shows each verb added or removed (an empty list is `reporting_verbs: [],`):
+//!
+//! ```text
+//!     reporting_verbs: [
+//!         "said",
+//!         "according to",
+//!     ],
+//! ```
+//!
+//! A project without review data or reporting verbs is written as version 1, byte for
+//! byte as before, so files that never saw a review keep their layout and older builds
+//! keep reading them.
 //!
 //! Offsets are Unicode code points, spans half-open `[start, end)`. The text is stored
 //! as its lines, each with its own line ending, so a reader sees paragraphs; joined
@@ -55,13 +67,15 @@ use crate::model::{
 /// The newest format version this build reads and writes.
 pub const CURRENT_VERSION: u32 = 2;
 
-/// The version of the file that holds review data (candidates, provenance, comments).
+/// The version of the file that holds review data (candidates, provenance, comments)
+/// and the project's own reporting verbs.
 pub const REVIEW_VERSION: u32 = 2;
 
-/// The format version `project` is written in: 2 when it holds review data, else 1, so
-/// a project that never saw a review keeps its version-1 layout.
+/// The format version `project` is written in: 2 when it holds review data or its own
+/// reporting verbs, else 1, so a project that never saw a review nor changed its verbs
+/// keeps its version-1 layout.
 pub fn version_of(project: &Project) -> u32 {
-    if project.documents.iter().any(has_review_data) {
+    if project.reporting_verbs.is_some() || project.documents.iter().any(has_review_data) {
         REVIEW_VERSION
     } else {
         1
@@ -93,6 +107,10 @@ pub(super) struct ProjectFile<'a> {
     pub name: String,
     pub annotator: String,
     pub schema: Schema,
+    /// Version 2: the project's own reporting verbs, normalised and checked as they are
+    /// read ([`reporting_verbs`]); absent means the built-in list.
+    #[serde(default, deserialize_with = "reporting_verbs")]
+    pub reporting_verbs: Option<Vec<String>>,
     #[serde(borrow)]
     pub documents: Vec<DocumentFile<'a>>,
 }
@@ -198,6 +216,36 @@ pub(super) struct LinkFile {
     pub to: u64,
     #[serde(rename = "type")]
     pub link_type: String,
+}
+
+/// The reporting verbs, written as a plain list (present means `Some`), each trimmed
+/// with its inner spaces collapsed. An empty or repeated entry (ignoring case) is an
+/// error of the parse, so that ron reports it at its place in the file
+/// (`file:line:col`).
+fn reporting_verbs<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    deserializer.deserialize_seq(VerbsVisitor).map(Some)
+}
+
+/// Checks each verb as soon as it is read, so that ron places an error on the entry's
+/// own line rather than at the end of the list.
+struct VerbsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for VerbsVisitor {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of reporting verbs")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut verbs = crate::model::ReportingVerbList::default();
+        while let Some(verb) = seq.next_element::<Cow<'de, str>>()? {
+            verbs.push(&verb).map_err(serde::de::Error::custom)?;
+        }
+        Ok(verbs.into_verbs())
+    }
 }
 
 /// An optional field written without `Some(...)`: present means `Some`.
@@ -339,6 +387,22 @@ fn push_string_list(out: &mut String, items: &[String]) {
     out.push(']');
 }
 
+/// `    reporting_verbs: [` and one verb per line: a diff then names each verb added or
+/// removed, and two branches adding different verbs touch different lines.
+fn push_reporting_verbs(out: &mut String, verbs: &[String]) {
+    if verbs.is_empty() {
+        out.push_str("    reporting_verbs: [],\n");
+        return;
+    }
+    out.push_str("    reporting_verbs: [\n");
+    for verb in verbs {
+        out.push_str("        ");
+        push_str_literal(out, verb);
+        out.push_str(",\n");
+    }
+    out.push_str("    ],\n");
+}
+
 fn push_key(out: &mut String, key: &crate::model::SpanKey) {
     let _ = write!(out, "(start: {}, end: {}, label: ", key.start, key.end);
     push_str_literal(out, &key.label);
@@ -414,6 +478,9 @@ pub fn to_ron(project: &Project) -> String {
     }
     let _ = writeln!(out, "        ],");
     let _ = writeln!(out, "    ),");
+    if let Some(verbs) = &project.reporting_verbs {
+        push_reporting_verbs(&mut out, verbs);
+    }
     let _ = writeln!(out, "    documents: [");
     for doc in &project.documents {
         let _ = writeln!(out, "        (");

@@ -145,6 +145,16 @@ fn check(file: ProjectFile<'_>, problems: &mut Vec<Problem>) -> Project {
             ),
         ));
     }
+    if file.version < REVIEW_VERSION && file.reporting_verbs.is_some() {
+        problems.push(Problem::new(
+            "version",
+            format!(
+                "the file says version {} but sets the project's reporting verbs \
+                 (`reporting_verbs`), which need `version: {REVIEW_VERSION}`",
+                file.version
+            ),
+        ));
+    }
     let mut seen_ids = HashSet::new();
     let mut documents = Vec::with_capacity(file.documents.len());
     for (n, doc) in file.documents.into_iter().enumerate() {
@@ -164,6 +174,7 @@ fn check(file: ProjectFile<'_>, problems: &mut Vec<Problem>) -> Project {
         name: file.name,
         annotator: file.annotator,
         schema,
+        reporting_verbs: file.reporting_verbs,
         documents,
     }
 }

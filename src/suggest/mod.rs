@@ -82,8 +82,9 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// The reporting verbs of [`Config::default`]: the forms news writing uses. Matched as
-/// whole words, ignoring case; "according to" and "quoting" name the speaker after them.
+/// The built-in reporting verbs, of [`Config::default`] and of every project that has no
+/// list of its own: the forms news writing uses. Matched as whole words, ignoring case;
+/// "according to" and "quoting" name the speaker after them.
 pub const DEFAULT_VERBS: &[&str] = &[
     "said",
     "says",
@@ -155,7 +156,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             rules: Rule::ALL.to_vec(),
-            verbs: DEFAULT_VERBS.iter().map(|v| (*v).to_owned()).collect(),
+            verbs: built_in_verbs(),
             quote_label: "quote".to_owned(),
             name_labels: vec!["actor".to_owned(), "location".to_owned()],
             said_by: "said_by".to_owned(),
@@ -164,7 +165,30 @@ impl Default for Config {
     }
 }
 
+/// [`DEFAULT_VERBS`] as a list to keep or edit.
+pub fn built_in_verbs() -> Vec<String> {
+    DEFAULT_VERBS.iter().map(|v| (*v).to_owned()).collect()
+}
+
+/// The reporting verbs the project's speakers rule uses: its own list
+/// ([`Project::reporting_verbs`]), else the built-in one.
+pub fn verbs_of(project: &Project) -> Vec<String> {
+    project
+        .reporting_verbs
+        .clone()
+        .unwrap_or_else(built_in_verbs)
+}
+
 impl Config {
+    /// The default configuration with the project's reporting verbs ([`verbs_of`]): what
+    /// the window's Suggest and `marginalia suggest` run.
+    pub fn for_project(project: &Project) -> Self {
+        Self {
+            verbs: verbs_of(project),
+            ..Self::default()
+        }
+    }
+
     /// The default configuration with only these rules.
     pub fn with_rules(rules: &[Rule]) -> Self {
         Self {

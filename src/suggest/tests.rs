@@ -579,3 +579,102 @@ fn no_link_is_proposed_to_a_rejected_span() {
     let suggestions = run(&project, &Rule::ALL);
     assert!(suggestions.is_empty(), "{suggestions:?}");
 }
+
+/// Two quotes, one tied by "said" and one by "whispered", each with its own speaker.
+fn said_and_whispered() -> Project {
+    project(
+        "“We are ready,” Peskov said. \n“Not yet,” whispered Ushakov.",
+        &[
+            ("“We are ready,”", "quote"),
+            ("Peskov", "actor"),
+            ("“Not yet,”", "quote"),
+            ("Ushakov", "actor"),
+        ],
+    )
+}
+
+fn speakers_for_project(project: &Project) -> Vec<(String, String, String)> {
+    let config = Config {
+        rules: vec![Rule::Speakers],
+        ..Config::for_project(project)
+    };
+    link_texts(project, &suggest(project, 0, &config).expect("document 0"))
+}
+
+#[test]
+fn a_project_without_its_own_verbs_uses_the_built_in_ones() {
+    let project = said_and_whispered();
+    assert_eq!(Config::for_project(&project).verbs, built_in_verbs());
+    let links = speakers_for_project(&project);
+    assert_eq!(
+        links,
+        [(
+            "“We are ready,”".to_owned(),
+            "Peskov".to_owned(),
+            "said_by".to_owned()
+        )],
+        "\"whispered\" is not built in"
+    );
+}
+
+#[test]
+fn the_projects_own_verbs_replace_the_built_in_ones() {
+    let mut project = said_and_whispered();
+    project.reporting_verbs = Some(vec!["whispered".into(), "according to".into()]);
+    assert_eq!(
+        speakers_for_project(&project),
+        [(
+            "“Not yet,”".to_owned(),
+            "Ushakov".to_owned(),
+            "said_by".to_owned()
+        )],
+        "the whispered speaker, and not the one who said it"
+    );
+    // A verb of several words still names the speaker after it.
+    let mut claim = project_of_claim();
+    claim.reporting_verbs = Some(vec!["whispered".into(), "according to".into()]);
+    assert_eq!(speakers_for_project(&claim).len(), 1);
+    claim.reporting_verbs = Some(vec!["whispered".into()]);
+    assert!(speakers_for_project(&claim).is_empty());
+}
+
+fn project_of_claim() -> Project {
+    project(
+        "Ukraine supports the plan, according to Trump.",
+        &[("Ukraine supports the plan", "claim"), ("Trump", "actor")],
+    )
+}
+
+#[test]
+fn an_empty_list_of_verbs_suggests_no_speaker_but_still_quotes_and_names() {
+    let mut two = said_and_whispered();
+    two.reporting_verbs = Some(Vec::new());
+    assert!(speakers_for_project(&two).is_empty());
+    // Nor a `continues` link: a split quote is told by its verb too.
+    let mut split = project_of_split();
+    assert_eq!(speakers_for_project(&split).len(), 1);
+    split.reporting_verbs = Some(Vec::new());
+    assert!(speakers_for_project(&split).is_empty());
+    // The other rules do not depend on the verbs.
+    let mut fresh = project("“Yes,” said Trump. Trump left.", &[("Trump", "actor")]);
+    let all = suggest(&fresh, 0, &Config::for_project(&fresh)).expect("document 0");
+    assert_eq!(
+        link_texts(&fresh, &all).len(),
+        1,
+        "built in, “said” ties Trump"
+    );
+    fresh.reporting_verbs = Some(Vec::new());
+    let all = suggest(&fresh, 0, &Config::for_project(&fresh)).expect("document 0");
+    assert_eq!(span_texts(&fresh, &all), ["“Yes,”", "Trump"]);
+    assert!(link_texts(&fresh, &all).is_empty());
+}
+
+fn project_of_split() -> Project {
+    project(
+        "“We will not give up,” she said, “not now and not ever.”",
+        &[
+            ("“We will not give up,”", "quote"),
+            ("“not now and not ever.”", "quote"),
+        ],
+    )
+}

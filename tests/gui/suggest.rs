@@ -269,3 +269,122 @@ fn each_link_type_has_its_own_key_and_a_click_picks_a_numbered_target() {
     let message = harness.state().status_message.clone().unwrap_or_default();
     assert!(message.contains("cannot start"), "{message}");
 }
+
+const WHISPERED: &str = "“Not yet,” whispered Ushakov.\n“We are ready,” Peskov said.\n";
+
+/// Both quotes and both speakers marked, nothing linked: only speakers to suggest.
+fn write_whispered_project(path: &std::path::Path) {
+    let mut project = Project::new("Talks", "alice");
+    let mut doc = Document::new("talks", "Talks", WHISPERED);
+    for (needle, label) in [
+        ("“Not yet,”", "quote"),
+        ("Ushakov", "actor"),
+        ("“We are ready,”", "quote"),
+        ("Peskov", "actor"),
+    ] {
+        let start = WHISPERED[..WHISPERED.find(needle).expect("needle")]
+            .chars()
+            .count();
+        let edit = doc.add_span_edit(start, start + needle.chars().count(), label);
+        doc.apply(edit, &project.schema).expect("span");
+    }
+    project.documents.push(doc);
+    marginalia::store::save(&project, path, None, marginalia::store::SaveMode::Force)
+        .expect("saved");
+}
+
+/// The speakers of the pending `said_by` suggestions.
+fn suggested_speakers(harness: &Harness<'_, MarginaliaApp>) -> Vec<String> {
+    let doc = harness.state().ws.document().expect("doc");
+    pending(harness)
+        .into_iter()
+        .filter_map(|(_, proposal)| match proposal {
+            Proposal::Link { to, link_type, .. } if link_type == "said_by" => {
+                doc.slice(to.start, to.end).map(str::to_owned)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Replaces the whole text of the focused text field.
+fn retype(harness: &mut Harness<'_, MarginaliaApp>, lines: &[&str]) {
+    press(harness, Modifiers::COMMAND, Key::A);
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            press(harness, Modifiers::NONE, Key::Enter);
+        }
+        harness.event(egui::Event::Text((*line).to_owned()));
+        harness.run();
+    }
+}
+
+#[test]
+fn the_projects_reporting_verbs_are_edited_in_settings_used_by_suggest_and_undone() {
+    use egui_kittest::kittest::Queryable as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talks.ron");
+    write_whispered_project(&path);
+    let mut harness = open(&path);
+
+    // Ctrl+, then the folded Reporting verbs section: the built-in list, not editable.
+    press(&mut harness, Modifiers::COMMAND, Key::Comma);
+    harness
+        .get_by_label_contains("Reporting verbs (built-in")
+        .click();
+    harness.run();
+    let field = harness.get_by_label("Reporting verbs, one per line");
+    assert!(
+        field.value().is_some_and(|v| v.contains("according to")),
+        "the built-in list is shown"
+    );
+
+    // Untick "Use the built-in list" and type a list of the project's own.
+    // (The section unfolds over a few frames: the pointer rests on the box meanwhile.)
+    harness.get_by_label("Use the built-in list").hover();
+    harness.run();
+    harness.get_by_label("Use the built-in list").click();
+    harness.run();
+    harness
+        .get_by_label("Reporting verbs, one per line")
+        .focus();
+    harness.run();
+    retype(&mut harness, &["whispered", "Whispered "]);
+    // A verb twice (case aside) is shown in the dialog, which does not apply it.
+    assert!(
+        harness
+            .query_by_label_contains("line 2 repeats line 1")
+            .is_some()
+    );
+    harness.get_by_label("Apply").click();
+    harness.run();
+    assert_eq!(harness.state().ws.project.reporting_verbs, None);
+    assert!(matches!(
+        harness.state().dialog,
+        Some(marginalia::app::Dialog::Settings(_))
+    ));
+    harness
+        .get_by_label("Reporting verbs, one per line")
+        .focus();
+    harness.run();
+    retype(&mut harness, &["  whispered", "", "according to"]);
+    harness.get_by_label("Apply").click();
+    harness.run();
+    assert!(harness.state().dialog.is_none());
+    assert_eq!(
+        harness.state().ws.project.reporting_verbs,
+        Some(vec!["whispered".to_owned(), "according to".to_owned()])
+    );
+
+    // Suggest now ties the whispered quote to Ushakov, and "said" ties nothing.
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    assert_eq!(suggested_speakers(&harness), ["Ushakov"]);
+
+    // Ctrl+Z takes back the suggestions, then the settings change: the built-in list.
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!(pending(&harness).is_empty());
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert_eq!(harness.state().ws.project.reporting_verbs, None);
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    assert_eq!(suggested_speakers(&harness), ["Peskov"]);
+}

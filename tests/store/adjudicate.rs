@@ -237,6 +237,25 @@ fn a_link_all_agree_on_between_accepted_spans_is_accepted() {
 }
 
 #[test]
+fn the_gold_project_keeps_the_first_files_reporting_verbs() {
+    let (mut alice, mut bob) = alice_and_bob();
+    alice.reporting_verbs = Some(vec!["whispered".into()]);
+    bob.reporting_verbs = Some(vec!["said".into()]);
+    let inputs = [
+        Input {
+            file: "alice.ron",
+            project: &alice,
+        },
+        Input {
+            file: "bob.ron",
+            project: &bob,
+        },
+    ];
+    let gold = adjudicate(&inputs, "gold").expect("two files").project;
+    assert_eq!(gold.reporting_verbs, alice.reporting_verbs);
+}
+
+#[test]
 fn with_three_annotators_all_three_must_agree() {
     let dir = with_inputs();
     let (alice, _) = alice_and_bob();

@@ -449,6 +449,40 @@ fn review_data_in_a_version_1_file() {
 }
 
 #[test]
+fn reporting_verbs_in_a_version_1_file() {
+    // `tests/fixtures/valid/small.ron` with a list of verbs: refused like review data.
+    assert_problems(
+        &problems("v2_reporting_verbs_in_v1"),
+        &[(
+            "version",
+            "says version 1 but sets the project's reporting verbs",
+        )],
+    );
+}
+
+#[test]
+fn an_empty_reporting_verb_names_its_line() {
+    let (line, col, message) = syntax("v2_empty_reporting_verb");
+    assert_eq!(
+        (line, col),
+        (19, 12),
+        "just after the empty entry and its comma"
+    );
+    assert!(message.contains("reporting verb #2 is empty"), "{message}");
+}
+
+#[test]
+fn a_repeated_reporting_verb_names_its_line_and_the_first() {
+    // Case does not count, as in matching.
+    let (line, _, message) = syntax("v2_repeated_reporting_verb");
+    assert_eq!(line, 20);
+    assert!(
+        message.contains("reporting verb #3 `Said` repeats #1"),
+        "{message}"
+    );
+}
+
+#[test]
 fn unknown_decision_names_its_line() {
     let (line, _, message) = syntax("v2_unknown_decision");
     assert_eq!(line, 41);

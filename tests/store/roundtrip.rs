@@ -157,6 +157,9 @@ pub(crate) struct ProjectRecipe {
     documents: Vec<DocRecipe>,
     /// Whether the documents get review data (candidates, provenance, comments).
     review: bool,
+    /// The project's own reporting verbs, if it has them: any text, the entries the
+    /// model refuses (empty, repeated) left out.
+    verbs: Option<Vec<String>>,
 }
 
 fn span_recipe() -> impl Strategy<Value = SpanRecipe> {
@@ -226,15 +229,19 @@ pub(crate) fn project_recipe() -> impl Strategy<Value = ProjectRecipe> {
         prop::collection::vec(text(6), 4),
         prop::collection::vec(doc_recipe(), 0..4),
         any::<bool>(),
+        prop::option::weighted(0.3, prop::collection::vec(text(3), 0..5)),
     )
         .prop_map(
-            |(name, annotator, small_schema, label_texts, documents, review)| ProjectRecipe {
-                name,
-                annotator,
-                small_schema,
-                label_texts,
-                documents,
-                review,
+            |(name, annotator, small_schema, label_texts, documents, review, verbs)| {
+                ProjectRecipe {
+                    name,
+                    annotator,
+                    small_schema,
+                    label_texts,
+                    documents,
+                    review,
+                    verbs,
+                }
             },
         )
 }
@@ -276,6 +283,13 @@ fn schema(recipe: &ProjectRecipe) -> Schema {
 pub(crate) fn build(recipe: &ProjectRecipe) -> Project {
     let mut project = Project::new(recipe.name.clone(), recipe.annotator.clone());
     project.schema = schema(recipe);
+    project.reporting_verbs = recipe.verbs.as_ref().map(|verbs| {
+        let mut list = marginalia::model::ReportingVerbList::default();
+        for verb in verbs {
+            let _refused_ones_are_left_out = list.push(verb);
+        }
+        list.into_verbs()
+    });
     let schema = project.schema.clone();
     for (n, r) in recipe.documents.iter().enumerate() {
         // Ids are unique by their prefix; the rest is any text.
@@ -439,9 +453,10 @@ proptest! {
             "the file has a line end other than \\n"
         );
         prop_assert!(ron.ends_with(")\n"));
-        // Review data, and only review data, makes a version-2 file.
+        // Review data and reporting verbs, and only they, make a version-2 file.
         let version = if ron.contains("annotators: [") || ron.contains("comments: [")
-            || ron.contains("candidates: [") { 2 } else { 1 };
+            || ron.contains("candidates: [") || ron.contains("\n    reporting_verbs: [")
+            { 2 } else { 1 };
         let head = format!("(\n    version: {version},\n");
         prop_assert!(ron.starts_with(&head), "not {}", head);
         // The loader's fast reader takes every file the writer makes, and reads what
@@ -515,6 +530,7 @@ const MUTATIONS: &[&str] = &[
     "origin: rule(\"r\")",
     "\n            candidates: [",
     "\n            next_candidate_id: 9,",
+    "\n    reporting_verbs: [\n        \"Told\",\n    ],",
     "\n        (",
     "\n        ),",
     "\n            ],",
@@ -636,9 +652,17 @@ fn generated_projects_cover_nesting_links_notes_and_tricky_text() {
     let (mut crlf, mut zwj_in_span, mut statuses) = (0, 0, std::collections::BTreeSet::new());
     let (mut v1, mut v2, mut link_candidates, mut provenance, mut comments) = (0, 0, 0, 0, 0);
     let mut decisions = std::collections::BTreeSet::new();
+    let (mut verb_lists, mut no_verbs) = (0, 0);
     for _ in 0..200 {
         let recipe = strategy.new_tree(&mut runner).expect("a recipe").current();
         let project = build(&recipe);
+        verb_lists += usize::from(
+            project
+                .reporting_verbs
+                .as_ref()
+                .is_some_and(|v| v.len() > 1),
+        );
+        no_verbs += usize::from(project.reporting_verbs.as_ref().is_some_and(Vec::is_empty));
         match store::version_of(&project) {
             1 => v1 += 1,
             _ => v2 += 1,
@@ -694,6 +718,8 @@ fn generated_projects_cover_nesting_links_notes_and_tricky_text() {
         ("link candidates", link_candidates),
         ("spans with provenance", provenance),
         ("comments", comments),
+        ("lists of reporting verbs", verb_lists),
+        ("empty lists of reporting verbs", no_verbs),
     ];
     for (what, count) in counts {
         assert!(
