@@ -19,6 +19,7 @@ mod background;
 mod candidates;
 mod command_handling;
 mod commands;
+mod consistency;
 mod contrast;
 mod dialogs;
 mod editing;
@@ -182,6 +183,8 @@ pub struct MarginaliaApp {
     paste_wait: Option<paste::PasteWait>,
     /// Fonts: the preferences' and the fallbacks found for the documents' scripts.
     pub fonts: Fonts,
+    /// The consistency panel (Ctrl+Shift+K).
+    pub consistency: consistency::ConsistencyPanel,
 }
 
 impl MarginaliaApp {
@@ -232,6 +235,7 @@ impl MarginaliaApp {
             gold: None,
             paste_wait: None,
             fonts: Fonts::default(),
+            consistency: consistency::ConsistencyPanel::default(),
             standby: file.map(|path| Standby::Opening(path.to_path_buf())),
         };
         if let Some(path) = file {
@@ -280,6 +284,7 @@ impl MarginaliaApp {
             panels::status_bar_ui(self, ui);
             panels::documents_ui(self, ui);
             panels::side_panel_ui(self, ui);
+            consistency::consistency_ui(self, ui);
             egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         }
         if let Some(answer) = dialogs::show(self, &ctx) {

@@ -63,7 +63,7 @@ impl Fix {
     }
 
     /// What the fix does, in a sentence for the status line, with label and link type
-    /// names from `schema`: `Kremlin: 1 span relabelled Location → Actor in 1 document`.
+    /// names from `schema`: `Kremlin: 1 span relabelled from Location to Actor in 1 document`.
     pub fn describe(&self, schema: &Schema) -> String {
         let label_name = |key: &str| schema.label(key).map_or(key.to_owned(), |l| l.name.clone());
         let to = label_name(&self.label);
@@ -77,7 +77,7 @@ impl Fix {
                 1 => self
                     .relabelled
                     .keys()
-                    .map(|k| format!("{} → {to}", label_name(k)))
+                    .map(|k| format!("from {} to {to}", label_name(k)))
                     .collect::<String>(),
                 _ => {
                     let each: Vec<String> = self
@@ -376,7 +376,7 @@ mod tests {
         assert_eq!(labels_of(&after.documents[1], "Kremlin's"), ["claim"]);
         assert_eq!(
             fix.describe(&project.schema),
-            "Kremlin: 2 spans relabelled Location → Actor in 1 document"
+            "Kremlin: 2 spans relabelled from Location to Actor in 1 document"
         );
         // The inverses give back the project as it was.
         let mut back = after;
@@ -392,7 +392,7 @@ mod tests {
         assert_eq!(fix.documents(), 1);
         assert_eq!(
             fix.describe(&project.schema),
-            "Kremlin: 1 span relabelled Actor → Location in 1 document"
+            "Kremlin: 1 span relabelled from Actor to Location in 1 document"
         );
     }
 
@@ -497,7 +497,7 @@ mod tests {
         assert_eq!(labels_of(&after.documents[0], "Kremlin"), ["location"]);
         assert_eq!(
             fix.describe(&project.schema),
-            "Kremlin: 1 span relabelled Actor → Location in 1 document; 1 “Said by” link \
+            "Kremlin: 1 span relabelled from Actor to Location in 1 document; 1 “Said by” link \
              removed (not allowed for Location)"
         );
         // Undone, the link is back with its id.

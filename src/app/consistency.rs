@@ -1,0 +1,378 @@
+//! The consistency panel (Review → Consistency check…, Ctrl+Shift+K): the texts that
+//! carry different labels in different places ("Kremlin" an actor here, a location
+//! there), each label with its places. A click on a place shows its document, selects
+//! the span and scrolls to it; "Make all Actor" gives every span of the text that label
+//! in every document, as one undo step.
+//!
+//! The list is [`crate::suggest::inconsistencies`], computed once per change of the
+//! workspace (its generation), never per frame; what to change is planned by
+//! [`crate::suggest::fix_inconsistency`]. Long lists of places scroll inside their label
+//! and only the rows on screen are laid out.
+
+use std::sync::Arc;
+
+use egui::text::LayoutJob;
+use egui::{Color32, FontId, RichText, TextFormat, Ui};
+
+use super::MarginaliaApp;
+use super::article_view::{label_color, shorten};
+use super::commands::Command;
+use super::contrast::legible_on;
+use super::workspace::ProjectChange;
+use crate::model::{Document, Schema, SpanId};
+use crate::suggest::{Inconsistency, LabelUse, Place};
+
+/// Labels with more places than this start collapsed, and their places scroll.
+const LONG: usize = 8;
+
+/// Code points of context shown on each side of a place.
+const CONTEXT: usize = 28;
+
+/// The panel's state: whether it is open, and the list for the workspace's generation.
+#[derive(Default)]
+pub struct ConsistencyPanel {
+    /// Whether the panel is shown.
+    pub open: bool,
+    /// The inconsistencies of ([`Workspace::id`], [`Workspace::generation`]).
+    ///
+    /// [`Workspace::id`]: super::Workspace::id
+    /// [`Workspace::generation`]: super::Workspace::generation
+    cache: Option<((u64, u64), Inconsistencies)>,
+}
+
+/// The list, shared between the cache and the frame drawing it.
+type Inconsistencies = Arc<Vec<Inconsistency>>;
+
+/// What every row of the panel reads.
+struct Project<'a> {
+    schema: &'a Schema,
+    documents: &'a [Document],
+    /// The current document and its selected span.
+    selected: (usize, Option<SpanId>),
+}
+
+/// What a click in the panel asks for, carried out after it is drawn.
+enum Action {
+    Go(Place),
+    Fix { text: String, label: String },
+    Close,
+}
+
+impl MarginaliaApp {
+    /// The project's inconsistencies, computed again only after a change.
+    pub fn inconsistencies(&mut self) -> Inconsistencies {
+        let key = (self.ws.id(), self.ws.generation());
+        if let Some((cached, list)) = &self.consistency.cache
+            && *cached == key
+        {
+            return list.clone();
+        }
+        let list = Arc::new(crate::suggest::inconsistencies(&self.ws.project));
+        self.consistency.cache = Some((key, list.clone()));
+        list
+    }
+
+    /// Shows a place: its document, the span selected and scrolled to.
+    pub fn go_to_place(&mut self, place: &Place) {
+        self.ws.show_document(place.document);
+        let here = self.ws.current == place.document
+            && self
+                .ws
+                .document()
+                .and_then(|d| d.span(place.span))
+                .is_some();
+        if !here {
+            self.status_message = Some("That span is gone.".into());
+            return;
+        }
+        self.link_mode = None;
+        self.note_draft = None;
+        self.ws.focused_candidate = None;
+        self.ws.selection = None;
+        self.ws.selected_span = Some(place.span);
+        self.scroll_to_selected_span();
+    }
+
+    /// Gives every span whose text is `text` the label `label`, in every document, as
+    /// one undo step: an edit of the current document's history when only it changes,
+    /// else a project-wide change. The status line says what was done.
+    pub fn fix_consistency(&mut self, text: &str, label: &str) {
+        let fix = match crate::suggest::fix_inconsistency(&self.ws.project, text, label) {
+            Ok(fix) => fix,
+            Err(error) => {
+                self.status_message = Some(format!("Not done: {error}"));
+                return;
+            }
+        };
+        let summary = fix.describe(&self.ws.project.schema);
+        if fix.is_empty() {
+            self.status_message = Some(format!("{summary}."));
+            return;
+        }
+        let mut edits = fix.edits;
+        let result = match edits.as_slice() {
+            [(index, _)] if *index == self.ws.current => match edits.pop() {
+                Some((_, edit)) => self.ws.apply(edit),
+                None => Ok(()),
+            },
+            _ => self
+                .ws
+                .apply_to_documents(ProjectChange::ConsistencyFix, edits),
+        };
+        match result {
+            Ok(()) => {
+                // A link being made may have lost its span.
+                self.link_mode = None;
+                let undo = match (&self.ctx, Command::Undo.shortcuts().first()) {
+                    (Some(ctx), Some(shortcut)) => ctx.format_shortcut(shortcut),
+                    _ => "Undo".to_owned(),
+                };
+                self.status_message = Some(format!("{summary}; {undo} undoes."));
+            }
+            Err(error) => self.status_message = Some(format!("Not done: {error}")),
+        }
+    }
+}
+
+/// The panel, to the right of the article, when open.
+pub fn consistency_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
+    if !app.consistency.open {
+        return;
+    }
+    let list = app.inconsistencies();
+    let mut action = None;
+    egui::Panel::right("consistency")
+        .resizable(true)
+        .default_size(330.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("Consistency");
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui
+                        .small_button("Close")
+                        .on_hover_text("Close (Ctrl+Shift+K)")
+                        .clicked()
+                    {
+                        action = Some(Action::Close);
+                    }
+                });
+            });
+            if list.is_empty() {
+                ui.label("Nothing inconsistent: every text keeps one label.");
+                return;
+            }
+            ui.label(match list.len() {
+                1 => "1 text labelled in different ways".to_owned(),
+                n => format!("{n} texts labelled in different ways"),
+            });
+            ui.separator();
+            let project = Project {
+                schema: &app.ws.project.schema,
+                documents: &app.ws.project.documents,
+                selected: (app.ws.current, app.ws.selected_span),
+            };
+            egui::ScrollArea::vertical()
+                .id_salt("consistency-scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    for inconsistency in list.iter() {
+                        inconsistency_ui(ui, &project, inconsistency, list.len() <= 5, &mut action);
+                    }
+                });
+        });
+    match action {
+        Some(Action::Go(place)) => app.go_to_place(&place),
+        Some(Action::Fix { text, label }) => app.fix_consistency(&text, &label),
+        Some(Action::Close) => app.consistency.open = false,
+        None => {}
+    }
+}
+
+/// One text: its labels and counts as the heading, each label's places and fix inside.
+fn inconsistency_ui(
+    ui: &mut Ui,
+    project: &Project<'_>,
+    inconsistency: &Inconsistency,
+    open: bool,
+    action: &mut Option<Action>,
+) {
+    let schema = project.schema;
+    let background = ui.visuals().panel_fill;
+    let font = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body));
+    let text_color = ui.visuals().strong_text_color();
+    let weak = ui.visuals().weak_text_color();
+    let mut heading = LayoutJob::default();
+    heading.append(
+        &shorten(&inconsistency.text, 40),
+        0.0,
+        TextFormat::simple(font.clone(), text_color),
+    );
+    heading.append(" — ", 0.0, TextFormat::simple(font.clone(), weak));
+    for (i, usage) in inconsistency.labels.iter().enumerate() {
+        if i > 0 {
+            heading.append(" · ", 0.0, TextFormat::simple(font.clone(), weak));
+        }
+        let color = legible_on(label_color(schema, &usage.label), background, 4.5);
+        heading.append(
+            &format!(
+                "{} ×{}",
+                label_name(schema, &usage.label),
+                usage.places.len()
+            ),
+            0.0,
+            TextFormat::simple(font.clone(), color),
+        );
+    }
+    egui::CollapsingHeader::new(heading)
+        .id_salt(("consistency", &inconsistency.text))
+        .default_open(open)
+        .show(ui, |ui| {
+            for usage in &inconsistency.labels {
+                label_use_ui(ui, project, inconsistency, usage, action);
+            }
+        });
+}
+
+/// One label of a text: its name and count, the button that gives the text this label
+/// everywhere, and its places (collapsed when there are many).
+fn label_use_ui(
+    ui: &mut Ui,
+    project: &Project<'_>,
+    inconsistency: &Inconsistency,
+    usage: &LabelUse,
+    action: &mut Option<Action>,
+) {
+    let schema = project.schema;
+    let name = label_name(schema, &usage.label);
+    let color = legible_on(
+        label_color(schema, &usage.label),
+        ui.visuals().panel_fill,
+        4.5,
+    );
+    let id = ui.make_persistent_id(("consistency-label", &inconsistency.text, &usage.label));
+    let others: usize = inconsistency
+        .labels
+        .iter()
+        .filter(|u| u.label != usage.label)
+        .map(|u| u.places.len())
+        .sum();
+    egui::collapsing_header::CollapsingState::load_with_default_open(
+        ui.ctx(),
+        id,
+        usage.places.len() <= LONG,
+    )
+    .show_header(ui, |ui| {
+        ui.label(
+            RichText::new(format!("{name} ×{}", usage.places.len()))
+                .color(color)
+                .strong(),
+        );
+        if ui
+            .button(format!("Make all {name}"))
+            .on_hover_text(format!(
+                "Give “{}” the label {name} everywhere ({others} {} to change); one undo step",
+                shorten(&inconsistency.text, 40),
+                if others == 1 { "span" } else { "spans" }
+            ))
+            .clicked()
+        {
+            *action = Some(Action::Fix {
+                text: inconsistency.text.clone(),
+                label: usage.label.clone(),
+            });
+        }
+    })
+    .body(|ui| {
+        let row = |ui: &mut Ui, place: &Place, action: &mut Option<Action>| {
+            let Some(doc) = project.documents.get(place.document) else {
+                return;
+            };
+            let is_selected = project.selected == (place.document, Some(place.span));
+            let response = ui
+                .add(egui::Button::selectable(is_selected, place_job(ui, doc, place)).truncate())
+                .on_hover_text(format!(
+                    "{}, [{}, {}): click to go there",
+                    doc.title, place.start, place.end
+                ));
+            if response.clicked() {
+                *action = Some(Action::Go(place.clone()));
+            }
+        };
+        if usage.places.len() <= LONG {
+            for place in &usage.places {
+                row(ui, place, action);
+            }
+            return;
+        }
+        // Only the rows on screen are laid out: a name can be in thousands of places.
+        let height = ui.spacing().interact_size.y;
+        egui::ScrollArea::vertical()
+            .id_salt(("consistency-places", &inconsistency.text, &usage.label))
+            .max_height(height * LONG as f32)
+            .show_rows(ui, height, usage.places.len(), |ui, rows| {
+                for place in &usage.places[rows] {
+                    row(ui, place, action);
+                }
+            });
+    });
+}
+
+/// A place as one line: the document's title, then the text with its context.
+fn place_job(ui: &Ui, doc: &Document, place: &Place) -> LayoutJob {
+    let font = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body));
+    let small = FontId::proportional(ui.text_style_height(&egui::TextStyle::Small));
+    let visuals = ui.visuals();
+    let (before, text, after) = context(doc, place);
+    let mut job = LayoutJob::default();
+    job.append(
+        &shorten(&doc.title, 24),
+        0.0,
+        TextFormat::simple(small, visuals.text_color()),
+    );
+    job.append(
+        "  ",
+        0.0,
+        TextFormat::simple(font.clone(), Color32::TRANSPARENT),
+    );
+    job.append(
+        &before,
+        0.0,
+        TextFormat::simple(font.clone(), visuals.weak_text_color()),
+    );
+    job.append(
+        &text,
+        0.0,
+        TextFormat::simple(font.clone(), visuals.strong_text_color()),
+    );
+    job.append(
+        &after,
+        0.0,
+        TextFormat::simple(font, visuals.weak_text_color()),
+    );
+    job
+}
+
+/// The span's text and up to [`CONTEXT`] code points on each side, within its line,
+/// with an ellipsis where the line goes on.
+fn context(doc: &Document, place: &Place) -> (String, String, String) {
+    let from = place.start.saturating_sub(CONTEXT);
+    let to = (place.end + CONTEXT).min(doc.char_len());
+    let before = doc.slice(from, place.start).unwrap_or("");
+    let after = doc.slice(place.end, to).unwrap_or("");
+    let before = match before.rsplit_once('\n') {
+        Some((_, line)) => line.to_owned(),
+        None if from > 0 => format!("…{}", before.trim_start()),
+        None => before.to_owned(),
+    };
+    let after = match after.split_once('\n') {
+        Some((line, _)) => line.to_owned(),
+        None if to < doc.char_len() => format!("{}…", after.trim_end()),
+        None => after.to_owned(),
+    };
+    let text = shorten(doc.slice(place.start, place.end).unwrap_or(""), 60);
+    (before, text, after)
+}
+
+fn label_name<'s>(schema: &'s Schema, key: &'s str) -> &'s str {
+    schema.label(key).map_or(key, |l| l.name.as_str())
+}
