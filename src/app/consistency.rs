@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use egui::text::LayoutJob;
-use egui::{Color32, FontId, RichText, TextFormat, Ui};
+use egui::{FontId, RichText, TextFormat, Ui};
 
 use super::MarginaliaApp;
 use super::article_view::{label_color, shorten};
@@ -25,8 +25,10 @@ use crate::suggest::{Inconsistency, LabelUse, Place};
 /// Labels with more places than this start collapsed, and their places scroll.
 const LONG: usize = 8;
 
-/// Code points of context shown on each side of a place.
-const CONTEXT: usize = 28;
+/// Code points of context shown before a place and after it: little before, so that
+/// the text itself is never cut off in a narrow panel.
+const BEFORE: usize = 14;
+const AFTER: usize = 30;
 
 /// The panel's state: whether it is open, and the list for the workspace's generation.
 #[derive(Default)]
@@ -134,52 +136,45 @@ impl MarginaliaApp {
     }
 }
 
-/// The panel, to the right of the article, when open.
+/// The panel, in the side panel's place while it is open (the article keeps its width;
+/// label hotkeys go on working).
 pub fn consistency_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
-    if !app.consistency.open {
-        return;
-    }
     let list = app.inconsistencies();
     let mut action = None;
-    egui::Panel::right("consistency")
-        .resizable(true)
-        .default_size(330.0)
-        .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading("Consistency");
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui
-                        .small_button("Close")
-                        .on_hover_text("Close (Ctrl+Shift+K)")
-                        .clicked()
-                    {
-                        action = Some(Action::Close);
-                    }
-                });
-            });
-            if list.is_empty() {
-                ui.label("Nothing inconsistent: every text keeps one label.");
-                return;
+    ui.horizontal(|ui| {
+        ui.heading("Consistency");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("Close")
+                .on_hover_text("Back to the labels and spans (Ctrl+Shift+K)")
+                .clicked()
+            {
+                action = Some(Action::Close);
             }
-            ui.label(match list.len() {
-                1 => "1 text labelled in different ways".to_owned(),
-                n => format!("{n} texts labelled in different ways"),
-            });
-            ui.separator();
-            let project = Project {
-                schema: &app.ws.project.schema,
-                documents: &app.ws.project.documents,
-                selected: (app.ws.current, app.ws.selected_span),
-            };
-            egui::ScrollArea::vertical()
-                .id_salt("consistency-scroll")
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    for inconsistency in list.iter() {
-                        inconsistency_ui(ui, &project, inconsistency, list.len() <= 5, &mut action);
-                    }
-                });
         });
+    });
+    if list.is_empty() {
+        ui.label("Nothing inconsistent: every text keeps one label.");
+    } else {
+        ui.label(match list.len() {
+            1 => "1 text labelled in different ways".to_owned(),
+            n => format!("{n} texts labelled in different ways"),
+        });
+        ui.separator();
+        let project = Project {
+            schema: &app.ws.project.schema,
+            documents: &app.ws.project.documents,
+            selected: (app.ws.current, app.ws.selected_span),
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("consistency-scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for inconsistency in list.iter() {
+                    inconsistency_ui(ui, &project, inconsistency, list.len() <= 5, &mut action);
+                }
+            });
+    }
     match action {
         Some(Action::Go(place)) => app.go_to_place(&place),
         Some(Action::Fix { text, label }) => app.fix_consistency(&text, &label),
@@ -289,7 +284,13 @@ fn label_use_ui(
             };
             let is_selected = project.selected == (place.document, Some(place.span));
             let response = ui
-                .add(egui::Button::selectable(is_selected, place_job(ui, doc, place)).truncate())
+                .add(
+                    egui::Button::selectable(
+                        is_selected,
+                        place_job(ui, doc, place, project.documents.len() > 1),
+                    )
+                    .truncate(),
+                )
                 .on_hover_text(format!(
                     "{}, [{}, {}): click to go there",
                     doc.title, place.start, place.end
@@ -317,23 +318,21 @@ fn label_use_ui(
     });
 }
 
-/// A place as one line: the document's title, then the text with its context.
-fn place_job(ui: &Ui, doc: &Document, place: &Place) -> LayoutJob {
+/// A place as one line: the document's title when the project has several, then the
+/// text with its context.
+fn place_job(ui: &Ui, doc: &Document, place: &Place, titled: bool) -> LayoutJob {
     let font = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body));
     let small = FontId::proportional(ui.text_style_height(&egui::TextStyle::Small));
     let visuals = ui.visuals();
     let (before, text, after) = context(doc, place);
     let mut job = LayoutJob::default();
-    job.append(
-        &shorten(&doc.title, 24),
-        0.0,
-        TextFormat::simple(small, visuals.text_color()),
-    );
-    job.append(
-        "  ",
-        0.0,
-        TextFormat::simple(font.clone(), Color32::TRANSPARENT),
-    );
+    if titled {
+        job.append(
+            &format!("{}  ", shorten(&doc.title, 18)),
+            0.0,
+            TextFormat::simple(small, visuals.text_color()),
+        );
+    }
     job.append(
         &before,
         0.0,
@@ -352,16 +351,22 @@ fn place_job(ui: &Ui, doc: &Document, place: &Place) -> LayoutJob {
     job
 }
 
-/// The span's text and up to [`CONTEXT`] code points on each side, within its line,
+/// The span's text and up to [`BEFORE`] and [`AFTER`] code points around it, within its line,
 /// with an ellipsis where the line goes on.
 fn context(doc: &Document, place: &Place) -> (String, String, String) {
-    let from = place.start.saturating_sub(CONTEXT);
-    let to = (place.end + CONTEXT).min(doc.char_len());
+    let from = place.start.saturating_sub(BEFORE);
+    let to = (place.end + AFTER).min(doc.char_len());
     let before = doc.slice(from, place.start).unwrap_or("");
     let after = doc.slice(place.end, to).unwrap_or("");
     let before = match before.rsplit_once('\n') {
         Some((_, line)) => line.to_owned(),
-        None if from > 0 => format!("…{}", before.trim_start()),
+        // Cut where a word starts, not inside one.
+        None if from > 0 => {
+            let words = before
+                .split_once(char::is_whitespace)
+                .map_or(before, |(_, rest)| rest);
+            format!("…{}", words.trim_start())
+        }
         None => before.to_owned(),
     };
     let after = match after.split_once('\n') {

@@ -284,7 +284,6 @@ impl MarginaliaApp {
             panels::status_bar_ui(self, ui);
             panels::documents_ui(self, ui);
             panels::side_panel_ui(self, ui);
-            consistency::consistency_ui(self, ui);
             egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         }
         if let Some(answer) = dialogs::show(self, &ctx) {
