@@ -99,6 +99,9 @@ impl MarginaliaApp {
     /// one undo step: an edit of the current document's history when only it changes,
     /// else a project-wide change. The status line says what was done.
     pub fn fix_consistency(&mut self, text: &str, label: &str) {
+        if !self.edits_allowed() {
+            return;
+        }
         let fix = match crate::suggest::fix_inconsistency(&self.ws.project, text, label) {
             Ok(fix) => fix,
             Err(error) => {
