@@ -384,3 +384,37 @@ fn context(doc: &Document, place: &Place) -> (String, String, String) {
 fn label_name<'s>(schema: &'s Schema, key: &'s str) -> &'s str {
     schema.label(key).map_or(key, |l| l.name.as_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place_of(doc: &Document, needle: &str) -> Place {
+        let byte = doc.text().find(needle).expect("needle");
+        let start = doc.text()[..byte].chars().count();
+        Place {
+            document: 0,
+            span: SpanId(0),
+            start,
+            end: start + needle.chars().count(),
+        }
+    }
+
+    #[test]
+    fn context_is_cut_at_words_and_stays_in_its_line() {
+        let doc = Document::new(
+            "d",
+            "D",
+            "Envoys from Washington flew to the Kremlin this week for talks about the war.\nNext line.",
+        );
+        let (before, text, after) = context(&doc, &place_of(&doc, "Kremlin"));
+        assert_eq!(before, "…flew to the ");
+        assert_eq!(text, "Kremlin");
+        assert_eq!(after, " this week for talks about the…");
+        let (before, _, after) = context(&doc, &place_of(&doc, "the war"));
+        assert_eq!(before, "…talks about ");
+        assert_eq!(after, ".", "the next line is not context");
+        let (before, _, _) = context(&doc, &place_of(&doc, "Next"));
+        assert_eq!(before, "", "nor is the line before");
+    }
+}

@@ -95,9 +95,9 @@ impl Fix {
         }
         if self.merged > 0 {
             parts.push(format!(
-                "{} {} removed (the same range is {to} already)",
+                "{} {} into the {to} span of the same range",
                 self.merged,
-                noun(self.merged, "duplicate", "duplicates")
+                noun(self.merged, "span merged", "spans merged")
             ));
         }
         let mut sentence = format!(
@@ -466,7 +466,7 @@ mod tests {
         assert_eq!(links, [(quote, putin), (quote, peskov)]);
         assert_eq!(
             fix.describe(&project.schema),
-            "the statement: 1 duplicate removed (the same range is Quote already) in 1 \
+            "the statement: 1 span merged into the Quote span of the same range in 1 \
              document; 1 link that became a duplicate kept once"
         );
     }
