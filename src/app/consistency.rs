@@ -290,7 +290,7 @@ fn label_use_ui(
                 .add(
                     egui::Button::selectable(
                         is_selected,
-                        place_job(ui, doc, place, project.documents.len() > 1),
+                        place_job(ui, doc, place, project.documents.len() > 1, is_selected),
                     )
                     .truncate(),
                 )
@@ -323,34 +323,34 @@ fn label_use_ui(
 
 /// A place as one line: the document's title when the project has several, then the
 /// text with its context.
-fn place_job(ui: &Ui, doc: &Document, place: &Place, titled: bool) -> LayoutJob {
+/// On the selection's fill every part takes the selection's text colour, as egui's
+/// own selected labels do: weak grey would not be read there.
+fn place_job(ui: &Ui, doc: &Document, place: &Place, titled: bool, selected: bool) -> LayoutJob {
     let font = FontId::proportional(ui.text_style_height(&egui::TextStyle::Body));
     let small = FontId::proportional(ui.text_style_height(&egui::TextStyle::Small));
     let visuals = ui.visuals();
+    let on_selection = visuals.selection.stroke.color;
+    let (plain, weak, strong) = if selected {
+        (on_selection, on_selection, on_selection)
+    } else {
+        (
+            visuals.text_color(),
+            visuals.weak_text_color(),
+            visuals.strong_text_color(),
+        )
+    };
     let (before, text, after) = context(doc, place);
     let mut job = LayoutJob::default();
     if titled {
         job.append(
             &format!("{}  ", shorten(&doc.title, 18)),
             0.0,
-            TextFormat::simple(small, visuals.text_color()),
+            TextFormat::simple(small, plain),
         );
     }
-    job.append(
-        &before,
-        0.0,
-        TextFormat::simple(font.clone(), visuals.weak_text_color()),
-    );
-    job.append(
-        &text,
-        0.0,
-        TextFormat::simple(font.clone(), visuals.strong_text_color()),
-    );
-    job.append(
-        &after,
-        0.0,
-        TextFormat::simple(font, visuals.weak_text_color()),
-    );
+    job.append(&before, 0.0, TextFormat::simple(font.clone(), weak));
+    job.append(&text, 0.0, TextFormat::simple(font.clone(), strong));
+    job.append(&after, 0.0, TextFormat::simple(font, weak));
     job
 }
 
