@@ -174,3 +174,35 @@ fn an_empty_panel_says_so_and_closes_with_its_button() {
     harness.run();
     assert!(!harness.state().consistency.open);
 }
+
+#[test]
+fn the_review_screen_has_no_consistency_panel() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut paths = Vec::new();
+    for (annotator, label) in [("alice", "actor"), ("bob", "location")] {
+        let mut project = Project::new("Talks", annotator);
+        project
+            .documents
+            .push(document("talks", "Talks", "The Kremlin said no.", label));
+        let path = dir.path().join(format!("{annotator}.ron"));
+        marginalia::store::save(&project, &path, None, marginalia::store::SaveMode::Force)
+            .expect("saved");
+        paths.push(path);
+    }
+    let mut app = MarginaliaApp::new(None, Prefs::default(), Recovery::disabled());
+    app.start_review(paths);
+    let mut harness = super::harness_for(app);
+    super::wait_while(
+        &mut harness,
+        "reading the review",
+        MarginaliaApp::is_opening_review,
+    );
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
+    assert!(!harness.state().consistency.open);
+    assert!(
+        status(&harness).contains("works on a project"),
+        "{}",
+        status(&harness)
+    );
+    assert!(harness.query_by_label("Consistency").is_none());
+}
