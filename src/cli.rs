@@ -600,6 +600,15 @@ fn parse_mapping(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Whether writing to `output` writes to this process's standard output: `-`, or a
+/// stream that is the same file (`/dev/stdout`, `/proc/self/fd/1`, the terminal stdout
+/// is on). Reports then go to stderr, so that the data stays alone on stdout.
+fn writes_to_stdout(output: &Path) -> bool {
+    output == Path::new(formats::STDOUT)
+        || (store::paths::is_stream(output)
+            && store::paths::same_file(output, Path::new("/dev/stdout")))
+}
+
 /// How long an export runs before its progress bar shows: short ones stay quiet.
 const PROGRESS_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
 
@@ -636,7 +645,7 @@ fn export(
     bar.finish_and_clear();
     match result {
         // The dataset itself went to stdout: the report goes to stderr.
-        Ok(report) if output == Path::new(formats::STDOUT) => {
+        Ok(report) if writes_to_stdout(output) => {
             report.write_to(&mut std::io::stderr().lock())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -688,13 +697,7 @@ fn agree(files: &[PathBuf], json: bool, out: &mut impl std::io::Write) -> anyhow
 
     let loaded: Vec<(String, Project)> = files
         .iter()
-        .map(|file| {
-            let stem = file.file_stem().map_or_else(
-                || file.display().to_string(),
-                |s| s.to_string_lossy().into_owned(),
-            );
-            Ok((stem, load(file)?.project))
-        })
+        .map(|file| Ok((crate::review::source_name(file), load(file)?.project)))
         .collect::<anyhow::Result<_>>()?;
     let inputs: Vec<(&str, &Project)> = loaded.iter().map(|(s, p)| (s.as_str(), p)).collect();
     let comparison = Comparison::new(&inputs)?;
@@ -764,7 +767,8 @@ fn adjudicate(
         }
         seen.push(file_identity);
     }
-    if output.exists() && !force {
+    // A stream (`/dev/stdout`, a FIFO) is written into, not overwritten.
+    if output.exists() && !force && !store::paths::is_stream(output) {
         bail!(
             "{} already exists; pick another name, or pass --force to overwrite it",
             output.display()
@@ -781,6 +785,13 @@ fn adjudicate(
         .map(|(file, project)| Input { file, project })
         .collect();
     let adjudication = adjudicate::adjudicate(&inputs, annotator)?;
+    // The gold project itself goes to stdout: the report goes to stderr.
+    let mut stderr = std::io::stderr().lock();
+    let out: &mut dyn std::io::Write = if writes_to_stdout(output) {
+        &mut stderr
+    } else {
+        out
+    };
     write!(out, "{}", adjudication.report)?;
     if adjudication.report.compared_documents() == 0 {
         report_error(&anyhow::anyhow!(

@@ -105,6 +105,13 @@ fn wait_until_opened(harness: &mut Harness<'_, MarginaliaApp>) {
 /// A click at `at` with Shift held.
 fn shift_click(harness: &mut Harness<'_, MarginaliaApp>, at: Pos2) {
     harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    click_with(harness, at, Modifiers::SHIFT);
+    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    harness.run();
+}
+
+/// A click at `at`: the pointer moves there, then the button goes down and up.
+fn click_with(harness: &mut Harness<'_, MarginaliaApp>, at: Pos2, modifiers: Modifiers) {
     harness.hover_at(at);
     harness.run();
     for pressed in [true, false] {
@@ -112,12 +119,10 @@ fn shift_click(harness: &mut Harness<'_, MarginaliaApp>, at: Pos2) {
             pos: at,
             button: egui::PointerButton::Primary,
             pressed,
-            modifiers: Modifiers::SHIFT,
+            modifiers,
         });
         harness.run();
     }
-    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
-    harness.run();
 }
 
 fn span_at(
@@ -414,6 +419,24 @@ fn a_location_inside_a_quote_are_both_kept_and_drawn() {
     harness.state_mut().view.scroll_to(quote.0);
     harness.run();
     assert!(harness.state().view.screen_pos(russia.0).is_some());
+}
+
+#[test]
+fn a_long_status_message_is_shortened_inside_the_window_beside_the_saved_state() {
+    let mut harness = sample_app();
+    let message = "Not done: ".to_owned() + &"a very long reason ".repeat(40);
+    harness.state_mut().status_message = Some(message.clone());
+    harness.run();
+    let window = harness.ctx.content_rect();
+    for shown in [
+        harness.get_by_label("saved").rect(),
+        harness.get_by_label(&message).rect(),
+    ] {
+        assert!(
+            window.contains_rect(shown),
+            "{shown:?} is outside {window:?}"
+        );
+    }
 }
 
 #[test]

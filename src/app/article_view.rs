@@ -747,9 +747,25 @@ impl ArticleView {
                         .map_or(span.label.as_str(), |l| l.name.as_str());
                     let text = doc.span_text(span);
                     let note = span.note.clone();
+                    // Its links, by type name: "Said by: Dmitry Peskov".
+                    let links: Vec<String> = doc
+                        .links_of(span.id)
+                        .filter(|l| l.from == span.id)
+                        .filter_map(|l| {
+                            let to = doc.span(l.to)?;
+                            let name = input
+                                .schema
+                                .link_type(&l.link_type)
+                                .map_or(l.link_type.as_str(), |t| t.name.as_str());
+                            Some(format!("{name}: {}", shorten(doc.span_text(to), 60)))
+                        })
+                        .collect();
                     response.clone().on_hover_ui_at_pointer(|ui| {
                         ui.strong(label);
                         ui.label(shorten(text, 200));
+                        for link in links {
+                            ui.label(link);
+                        }
                         if let Some(note) = note {
                             ui.label(egui::RichText::new(note).italics());
                         }

@@ -62,6 +62,11 @@ impl MarginaliaApp {
                     self.queued_label = Some(label.key.clone());
                 }
             }
+            for (link_type, key) in super::commands::link_type_keys(&self.ws.project.schema) {
+                if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key)) {
+                    self.queued_link_type = Some(link_type);
+                }
+            }
         }
         self.queued.extend(commands);
     }

@@ -4,7 +4,7 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use crate::model::Status;
+use crate::model::{Schema, Status};
 
 /// A command the user can give. Label hotkeys (1–9) come from the project's schema and
 /// are handled beside these; [`LABEL_HOTKEYS`] reserves their keys.
@@ -102,6 +102,36 @@ pub const LABEL_HOTKEYS: [Key; 9] = [
     Key::Num8,
     Key::Num9,
 ];
+
+/// The key that starts a link of each link type of the schema, in schema order: the
+/// first letter of the type's name (then of its key) that no command and no earlier link
+/// type uses as a plain key, so "Said by" is S and "Continues" is C. Derived rather than
+/// stored so that every schema, old files included, gets keys without a setting; a type
+/// whose letters are all taken has none (L still reaches it: L again goes on to the
+/// next type).
+pub fn link_type_keys(schema: &Schema) -> Vec<(String, Key)> {
+    let mut taken: Vec<Key> = Command::ALL
+        .iter()
+        .flat_map(|c| c.shortcuts())
+        .filter(|s| s.modifiers.is_none())
+        .map(|s| s.logical_key)
+        .collect();
+    let mut keys = Vec::new();
+    for link_type in &schema.link_types {
+        let free = link_type
+            .name
+            .chars()
+            .chain(link_type.key.chars())
+            .filter(char::is_ascii_alphabetic)
+            .filter_map(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
+            .find(|k| !taken.contains(k));
+        if let Some(key) = free {
+            taken.push(key);
+            keys.push((link_type.key.clone(), key));
+        }
+    }
+    keys
+}
 
 const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(modifiers, key)
@@ -382,6 +412,44 @@ mod tests {
                 }
                 seen.push((shortcut, command.name().to_owned()));
             }
+        }
+    }
+
+    #[test]
+    fn link_types_get_free_letters_of_their_names() {
+        let keys = link_type_keys(&Schema::default());
+        assert_eq!(
+            keys,
+            vec![
+                ("said_by".to_owned(), Key::S),
+                ("continues".to_owned(), Key::C)
+            ]
+        );
+        // N is the note's key and L the generic link key: "Names" takes A, "Lists" I
+        // (L taken) and a second "Cites" after "Continues" its I is taken too: T.
+        let mut schema = Schema::default();
+        for name in ["Names", "Lists", "Cites", "!!"] {
+            schema.link_types.push(crate::model::LinkType {
+                key: name.to_lowercase(),
+                name: name.to_owned(),
+                from: vec!["quote".to_owned()],
+                to: vec!["actor".to_owned()],
+            });
+        }
+        let letters: Vec<Key> = link_type_keys(&schema)
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect();
+        assert_eq!(letters, vec![Key::S, Key::C, Key::A, Key::I, Key::T]);
+    }
+
+    #[test]
+    fn link_type_keys_clash_with_no_shortcut() {
+        let commands: Vec<KeyboardShortcut> =
+            Command::ALL.iter().flat_map(|c| c.shortcuts()).collect();
+        for (_, k) in link_type_keys(&Schema::default()) {
+            assert!(!commands.contains(&key(NONE, k)), "{k:?}");
+            assert!(!LABEL_HOTKEYS.contains(&k));
         }
     }
 

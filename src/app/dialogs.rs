@@ -227,6 +227,13 @@ pub fn show(app: &mut MarginaliaApp, ctx: &Context) -> Option<Answer> {
                                 ui.end_row();
                             }
                         }
+                        for (key, shortcut) in super::commands::link_type_keys(&app.ws.project.schema) {
+                            if let Some(link_type) = app.ws.project.schema.link_type(&key) {
+                                ui.label(format!("Link as “{}”", link_type.name));
+                                ui.label(shortcut.name());
+                                ui.end_row();
+                            }
+                        }
                         for menu in Menu::ALL {
                             for command in Command::ALL.iter().filter(|c| c.menu() == menu) {
                                 let keys: Vec<String> = command.shortcuts().iter().map(|s| ctx.format_shortcut(s)).collect();

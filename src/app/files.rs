@@ -47,6 +47,15 @@ pub enum Standby {
         /// Why, as the loader reported it.
         error: String,
     },
+    /// The files of a review (`marginalia review A B …`) being read and compared.
+    OpeningReview(Vec<PathBuf>),
+    /// The review could not be opened.
+    ReviewFailed {
+        /// The files.
+        paths: Vec<PathBuf>,
+        /// Why, naming the file at fault.
+        error: String,
+    },
 }
 
 impl Standby {
@@ -55,8 +64,19 @@ impl Standby {
         match self {
             Standby::Opening(path) => format!("Opening {}…", file_name(path)),
             Standby::Failed { path, .. } => format!("Could not open {}", file_name(path)),
+            Standby::OpeningReview(paths) => {
+                format!("Opening the review of {}…", file_names(paths))
+            }
+            Standby::ReviewFailed { paths, .. } => {
+                format!("Could not open the review of {}", file_names(paths))
+            }
         }
     }
+}
+
+fn file_names(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| file_name(p)).collect();
+    names.join(", ")
 }
 
 fn file_name(path: &Path) -> String {
@@ -64,6 +84,19 @@ fn file_name(path: &Path) -> String {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// A line with a spinner and what is being done, centred.
+fn busy_line(ui: &mut egui::Ui, text: &str) {
+    ui.horizontal(|ui| {
+        ui.add_space((ui.available_width() - 260.0).max(0.0) / 2.0);
+        ui.spinner();
+        ui.label(text);
+    });
+}
+
+fn megabytes(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
 }
 
 /// The empty workspace behind the standby screen: nothing in it can be edited or saved.
@@ -85,18 +118,39 @@ impl MarginaliaApp {
                     ui.heading(format!("Opening {}", file_name(path)));
                     ui.label(path.display().to_string());
                     ui.add_space(12.0);
-                    ui.horizontal(|ui| {
-                        let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                        ui.add_space((ui.available_width() - 260.0).max(0.0) / 2.0);
-                        ui.spinner();
-                        ui.label(format!(
-                            "Reading and checking {:.1} MB…",
-                            size as f64 / 1_000_000.0
-                        ));
-                    });
+                    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                    busy_line(
+                        ui,
+                        &format!("Reading and checking {:.1} MB…", megabytes(size)),
+                    );
                 }
-                Standby::Failed { path, error } => {
-                    ui.heading(format!("Could not open {}", file_name(path)));
+                Standby::OpeningReview(paths) => {
+                    ui.heading("Opening a review");
+                    for path in paths {
+                        ui.label(path.display().to_string());
+                    }
+                    ui.add_space(12.0);
+                    let size: u64 = paths
+                        .iter()
+                        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+                        .sum();
+                    busy_line(
+                        ui,
+                        &format!(
+                            "Reading and comparing {} files, {:.1} MB…",
+                            paths.len(),
+                            megabytes(size)
+                        ),
+                    );
+                }
+                Standby::Failed { .. } | Standby::ReviewFailed { .. } => {
+                    let error = match &standby {
+                        Standby::Failed { error, .. } | Standby::ReviewFailed { error, .. } => {
+                            error.as_str()
+                        }
+                        _ => "",
+                    };
+                    ui.heading(standby.title());
                     ui.add_space(8.0);
                     egui::ScrollArea::vertical()
                         .max_height(240.0)
@@ -110,7 +164,13 @@ impl MarginaliaApp {
                         });
                     ui.add_space(12.0);
                     ui.horizontal(|ui| {
-                        ui.add_space((ui.available_width() - 420.0).max(0.0) / 2.0);
+                        // The buttons' width, to centre them: one more for a review.
+                        let review = matches!(standby, Standby::ReviewFailed { .. });
+                        let width = if review { 575.0 } else { 420.0 };
+                        ui.add_space((ui.available_width() - width).max(0.0) / 2.0);
+                        if review && ui.button("Review other files…").clicked() {
+                            self.queue(super::Command::Review);
+                        }
                         if ui.button("Open another project…").clicked() {
                             self.queue_answer(dialogs::Answer::Proceed(dialogs::Then::Open));
                         }

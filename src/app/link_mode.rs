@@ -1,6 +1,7 @@
 //! Linking with the keyboard: with a quote or claim selected, **L** starts a link of the
-//! first link type its label may start (L again goes on to the next type, so every link
-//! type of the schema is reachable); the nearest allowed targets are numbered on screen,
+//! first link type its label may start (L again goes on to the next type), and each link
+//! type also has its own key, a letter of its name (S: said by, C: continues; see
+//! `commands::link_type_keys`); the nearest allowed targets are numbered on screen,
 //! nearest first; a digit (or a click on a numbered span) picks one; Esc cancels. The
 //! link is an ordinary undoable edit.
 
@@ -57,15 +58,13 @@ fn targets(doc: &Document, schema: &Schema, from: SpanId, link_type: &str) -> Op
 impl MarginaliaApp {
     /// L: starts a link from the selected span, or goes on to its next link type.
     pub(super) fn start_link(&mut self) {
-        let schema = &self.ws.project.schema;
-        let (Some(doc), Some(from)) = (self.ws.document(), self.ws.selected_span) else {
-            self.status_message = Some("Select a quote or claim first, then press L.".into());
+        let Some((from, label)) = self.link_source() else {
             return;
         };
-        let Some(span) = doc.span(from) else { return };
-        let types: Vec<&str> = types_from(schema, &span.label).collect();
+        let schema = &self.ws.project.schema;
+        let types: Vec<&str> = types_from(schema, &label).collect();
         if types.is_empty() {
-            self.status_message = Some(format!("No link type starts from a `{}`.", span.label));
+            self.status_message = Some(format!("No link type starts from a `{label}`."));
             return;
         }
         // Again on the same span: the next type, round.
@@ -76,7 +75,51 @@ impl MarginaliaApp {
                 .map_or(0, |i| (i + 1) % types.len()),
             _ => 0,
         };
-        self.link_mode = targets(doc, schema, from, types[next]);
+        let link_type = types[next].to_owned();
+        self.begin_link(from, &link_type);
+    }
+
+    /// A link type's own key ([`super::commands::link_type_keys`]): starts a link of
+    /// that type from the selected span.
+    pub(super) fn start_link_of(&mut self, link_type: &str) {
+        let Some((from, label)) = self.link_source() else {
+            return;
+        };
+        let schema = &self.ws.project.schema;
+        let Some(kind) = schema.link_type(link_type) else {
+            return;
+        };
+        if !kind.from.contains(&label) {
+            self.status_message = Some(format!(
+                "A `{label}` cannot start a “{}” link: it goes from {}.",
+                kind.name,
+                kind.from.join(", ")
+            ));
+            self.link_mode = None;
+            return;
+        }
+        self.begin_link(from, link_type);
+    }
+
+    /// The selected span and its label, or a hint to select one first.
+    fn link_source(&mut self) -> Option<(SpanId, String)> {
+        let found = self.ws.selected_span.and_then(|id| {
+            let doc = self.ws.document()?;
+            Some((id, doc.span(id)?.label.clone()))
+        });
+        if found.is_none() {
+            self.status_message = Some("Select a quote or claim first, then press L.".into());
+        }
+        found
+    }
+
+    /// Numbers the targets of a `link_type` link from `from` and says what to press.
+    fn begin_link(&mut self, from: SpanId, link_type: &str) {
+        let schema = &self.ws.project.schema;
+        self.link_mode = self
+            .ws
+            .document()
+            .and_then(|doc| targets(doc, schema, from, link_type));
         if let Some(mode) = &self.link_mode {
             let name = schema
                 .link_type(&mode.link_type)

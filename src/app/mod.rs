@@ -69,11 +69,7 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
 
 /// Opens the window in review mode on colleagues' project `files`.
 pub fn run_review(files: Vec<PathBuf>) -> anyhow::Result<()> {
-    run_app(move |prefs, recovery| {
-        let mut app = MarginaliaApp::new(None, prefs, recovery);
-        app.start_review(files);
-        app
-    })
+    run_app(move |prefs, recovery| MarginaliaApp::for_review(files, prefs, recovery))
 }
 
 fn run_app(
@@ -134,6 +130,8 @@ pub struct MarginaliaApp {
     pub link_mode: Option<link_mode::LinkMode>,
     /// A link target picked this frame (a digit while linking, 1-based).
     queued_target: Option<usize>,
+    /// A link type whose own key was pressed this frame.
+    queued_link_type: Option<String>,
     /// Give the note field focus on the next frame.
     focus_note: bool,
     /// The comment being written in the side panel.
@@ -188,6 +186,17 @@ pub struct MarginaliaApp {
 }
 
 impl MarginaliaApp {
+    /// The app on a review of `files` (`marginalia review A B …`), read in the
+    /// background: the standby screen names the files until the review is there, and
+    /// says why if it cannot be opened, rather than a sample the user never asked for.
+    pub fn for_review(files: Vec<PathBuf>, prefs: Prefs, recovery: recovery::Recovery) -> Self {
+        let mut app = Self::new(None, prefs, recovery);
+        app.ws = files::standby_workspace();
+        app.standby = Some(Standby::OpeningReview(files.clone()));
+        app.start_review(files);
+        app
+    }
+
     /// The app on `file`, opened in the background (the window shows its name and that
     /// it is opening until then, and why if it cannot be opened), or on the bundled
     /// sample when no file is given.
@@ -214,6 +223,7 @@ impl MarginaliaApp {
             queued_take: None,
             link_mode: None,
             queued_target: None,
+            queued_link_type: None,
             focus_note: false,
             comment_draft: String::new(),
             attribution_cache: None,
@@ -300,6 +310,11 @@ impl MarginaliaApp {
             && self.edits_allowed()
         {
             self.pick_link_target(n);
+        }
+        if let Some(link_type) = self.queued_link_type.take()
+            && self.edits_allowed()
+        {
+            self.start_link_of(&link_type);
         }
         if let Some(n) = self.queued_take.take()
             && self.edits_allowed()

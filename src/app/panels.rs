@@ -36,6 +36,7 @@ pub fn menu_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                     }
                     match menu {
                         Menu::File => recent_ui(app, ui),
+                        Menu::Edit => link_types_menu_ui(app, ui),
                         Menu::View => theme_ui(app, ui),
                         _ => {}
                     }
@@ -59,6 +60,34 @@ fn command_enabled(app: &MarginaliaApp, command: Command) -> bool {
         | Command::GrowEnd
         | Command::ShrinkEnd => ws.selected_span.is_some(),
         _ => true,
+    }
+}
+
+/// A "Link as …" item per link type, with its own key, enabled when the selected span
+/// may start that type.
+fn link_types_menu_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
+    let keys = super::commands::link_type_keys(&app.ws.project.schema);
+    if keys.is_empty() {
+        return;
+    }
+    ui.separator();
+    let label = app
+        .ws
+        .selected_span
+        .and_then(|id| app.ws.document()?.span(id))
+        .map(|s| s.label.clone());
+    for (key, shortcut) in keys {
+        let Some(link_type) = app.ws.project.schema.link_type(&key) else {
+            continue;
+        };
+        let enabled =
+            !app.in_review() && label.as_ref().is_some_and(|l| link_type.from.contains(l));
+        let button = egui::Button::new(format!("Link as “{}”", link_type.name))
+            .shortcut_text(shortcut.name());
+        if ui.add_enabled(enabled, button).clicked() {
+            app.queued_link_type = Some(key);
+            ui.close();
+        }
     }
 }
 
@@ -95,7 +124,10 @@ fn theme_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     }
 }
 
-/// The status bar: document, selection, counts, progress and saved state.
+/// The status bar: on the left the latest message (or the document's title), on the
+/// right selection, counts, progress and saved state. The right part is laid out first,
+/// from the right edge, so that a long message is shortened (in full on hover) rather
+/// than pushing the saved state out of the window.
 pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     let attribution = if app.in_review() {
         None
@@ -103,13 +135,67 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         app.attribution()
     };
     egui::Panel::bottom("status-bar").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            // From the right edge leftwards: the last item first.
+            if app.is_opening() || app.is_saving() {
+                ui.spinner();
+            }
+            if let Some(job) = &app.export_job {
+                if ui.button("Cancel export").clicked() {
+                    job.cancel();
+                }
+                ui.add(
+                    egui::ProgressBar::new(job.progress())
+                        .desired_width(120.0)
+                        .show_percentage(),
+                );
+                ui.label("Exporting");
+                ui.separator();
+            }
             let ws = &app.ws;
-            if app.in_review() {
-                // The review is read-only: the workspace behind it is not what is shown.
-                ui.label("Review (read-only)");
-            } else if let Some(doc) = ws.document() {
-                ui.label(shorten(&doc.title, 48));
+            if !app.in_review() {
+                if ws.is_dirty() {
+                    ui.colored_label(ui.visuals().warn_fg_color, "unsaved changes");
+                } else {
+                    ui.label("saved");
+                }
+                ui.separator();
+                let total = ws.project.documents.len();
+                let done = ws.done_count();
+                ui.add(
+                    egui::ProgressBar::new(if total == 0 {
+                        0.0
+                    } else {
+                        done as f32 / total as f32
+                    })
+                    .desired_width(80.0),
+                );
+                ui.label(format!("{done} of {total} documents done"));
+            }
+            if let Some(doc) = ws.document().filter(|_| !app.in_review()) {
+                let open = ws.project.open_candidate_count();
+                if open > 0 {
+                    ui.separator();
+                    ui.label(format!("{open} open candidate(s)"));
+                }
+                if let Some(missing) = attribution.as_ref().map(|a| a.unattributed.len())
+                    && missing > 0
+                {
+                    ui.separator();
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        format!("{missing} without speaker (U)"),
+                    )
+                    .on_hover_text(
+                        "Quotes and claims with no said_by link: U selects the next one",
+                    );
+                }
+                ui.separator();
+                ui.label(format!(
+                    "{} spans, {} links",
+                    doc.spans().len(),
+                    doc.links().len()
+                ));
                 ui.separator();
                 match (ws.selection, ws.selected_span.and_then(|id| doc.span(id))) {
                     (Some(selection), _) if !selection.is_empty() => {
@@ -123,69 +209,19 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                         ui.label("no selection");
                     }
                 }
-                ui.separator();
-                ui.label(format!(
-                    "{} spans, {} links",
-                    doc.spans().len(),
-                    doc.links().len()
-                ));
-                ui.separator();
-                if let Some(missing) = attribution.as_ref().map(|a| a.unattributed.len())
-                    && missing > 0
-                {
-                    ui.colored_label(
-                        ui.visuals().warn_fg_color,
-                        format!("{missing} without speaker (U)"),
-                    )
-                    .on_hover_text(
-                        "Quotes and claims with no said_by link: U selects the next one",
-                    );
-                    ui.separator();
-                }
-                let open = ws.project.open_candidate_count();
-                if open > 0 {
-                    ui.label(format!("{open} open candidate(s)"));
-                    ui.separator();
-                }
             }
-            let total = ws.project.documents.len();
-            let done = ws.done_count();
-            if !app.in_review() {
-                ui.label(format!("{done} of {total} documents done"));
-                ui.add(
-                    egui::ProgressBar::new(if total == 0 {
-                        0.0
-                    } else {
-                        done as f32 / total as f32
-                    })
-                    .desired_width(80.0),
-                );
-                ui.separator();
-                if ws.is_dirty() {
-                    ui.colored_label(ui.visuals().warn_fg_color, "unsaved changes");
-                } else {
-                    ui.label("saved");
-                }
-            }
-            if let Some(job) = &app.export_job {
-                ui.separator();
-                ui.label("Exporting");
-                ui.add(
-                    egui::ProgressBar::new(job.progress())
-                        .desired_width(120.0)
-                        .show_percentage(),
-                );
-                if ui.button("Cancel export").clicked() {
-                    job.cancel();
-                }
-            }
-            if app.is_opening() || app.is_saving() {
-                ui.spinner();
-            }
-            if let Some(message) = &app.status_message {
-                ui.separator();
-                ui.label(RichText::new(message).italics());
-            }
+            ui.separator();
+            // What is left, from the left edge: the message, else where we are.
+            let left = match (&app.status_message, ws.document()) {
+                (Some(message), _) => RichText::new(message).italics(),
+                // The review is read-only: the workspace behind it is not what is shown.
+                (None, _) if app.in_review() => RichText::new("Review (read-only)"),
+                (None, Some(doc)) => RichText::new(doc.title.as_str()),
+                (None, None) => RichText::new(""),
+            };
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(egui::Label::new(left).truncate());
+            });
         });
     });
 }

@@ -5,13 +5,13 @@
 //! into an ordinary project whose disagreements are open candidates (see
 //! [`crate::review::adjudicate`]), decided in the normal workspace.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use egui::Color32;
 
 use super::article_view::{LaneBar, Lanes};
 use super::background::{Background, Poll};
-use super::{ArticleView, Dialog, MarginaliaApp, Origin, Workspace};
+use super::{ArticleView, Dialog, MarginaliaApp, Origin, Standby, Workspace};
 use crate::model::{Document, Project};
 use crate::review::adjudicate::{Input, adjudicate};
 use crate::review::{Agreement, Comparison, SpanStatus};
@@ -50,7 +50,10 @@ impl ReviewData {
 
     /// Compares projects already loaded (`paths` name them).
     pub fn from_projects(paths: Vec<PathBuf>, projects: Vec<Project>) -> Result<Self, String> {
-        let sources: Vec<String> = paths.iter().map(|p| source_name(p)).collect();
+        let sources: Vec<String> = paths
+            .iter()
+            .map(|p| crate::review::source_name(p))
+            .collect();
         let files: Vec<(&str, &Project)> = sources
             .iter()
             .map(String::as_str)
@@ -65,15 +68,6 @@ impl ReviewData {
             agreement,
         })
     }
-}
-
-/// A file's name for the review: its stem (which names the annotator when two files
-/// name the same one).
-fn source_name(path: &Path) -> String {
-    path.file_stem().map_or_else(
-        || path.display().to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    )
 }
 
 /// What the side panel of the review shows.
@@ -331,6 +325,9 @@ impl MarginaliaApp {
             ));
             return;
         }
+        if self.on_review_standby() {
+            self.standby = Some(Standby::OpeningReview(paths.clone()));
+        }
         let thread_paths = paths.clone();
         self.review_opening = Some(ReviewOpening {
             paths,
@@ -359,9 +356,14 @@ impl MarginaliaApp {
             Poll::Done(outcome) => outcome,
             Poll::Died => Err("reading the review files stopped unexpectedly".into()),
         };
-        self.review_opening = None;
+        let opening = self.review_opening.take();
         match outcome {
             Ok(data) => {
+                if self.on_review_standby() {
+                    // Started on the review alone: closing it shows the sample, as a
+                    // window started on nothing does.
+                    self.open_sample();
+                }
                 let session = ReviewSession::new(*data);
                 self.status_message = Some(format!(
                     "Reviewing {} files: {} disagreement(s) in {} document(s).",
@@ -371,10 +373,23 @@ impl MarginaliaApp {
                 ));
                 self.review = Some(Box::new(session));
             }
+            Err(error) if self.on_review_standby() => {
+                let paths = opening.map(|o| o.paths).unwrap_or_default();
+                self.standby = Some(Standby::ReviewFailed { paths, error });
+            }
             Err(error) => {
                 self.show_dialog(Dialog::Error(format!("Cannot open the review.\n{error}")))
             }
         }
+    }
+
+    /// Whether the window was started on a review and shows no project: the standby
+    /// screen is the review's.
+    fn on_review_standby(&self) -> bool {
+        matches!(
+            self.standby,
+            Some(Standby::OpeningReview(_) | Standby::ReviewFailed { .. })
+        )
     }
 
     /// Leaves review mode, back to the project being edited.
@@ -402,9 +417,7 @@ impl MarginaliaApp {
         match adjudicate(&inputs, "gold") {
             Ok(adjudication) => {
                 let open = adjudication.project.open_candidate_count();
-                let mut project = adjudication.project;
-                project.name = format!("{} (gold)", project.name);
-                let mut ws = Workspace::new(project, Origin::Unsaved, None);
+                let mut ws = Workspace::new(adjudication.project, Origin::Unsaved, None);
                 // Not on disk yet: closing asks to save it.
                 ws.touch();
                 self.gold = Some(Box::new(ws));

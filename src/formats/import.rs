@@ -10,8 +10,8 @@ use super::error::InputProblem;
 use super::offsets::{OffsetMap, OffsetUnit};
 use super::{Format, FormatError, brat, conll, jsonl};
 use crate::model::{
-    Document, Edit, Label, Link, LinkId, LinkType, MAX_NEXT_ID, Project, Rgb, Schema, Span, SpanId,
-    Status, slug, text_digest, unique_id,
+    Document, Edit, Label, Link, LinkId, LinkType, MAX_DOCUMENT_ID_BYTES, MAX_NEXT_ID, Project,
+    Rgb, Schema, Span, SpanId, Status, slug, text_digest, unique_id,
 };
 
 /// What to import and how.
@@ -551,10 +551,6 @@ fn check_schema(
     }
 }
 
-/// Longest document id kept as it is, in bytes: ids become file names (brat writes one
-/// file per document), and file names may have at most 255 bytes.
-const MAX_ID_BYTES: usize = 200;
-
 /// Why a document id from an input cannot be used as it is, if it cannot: ids name
 /// files in exports, so they must be safe as file names.
 fn unsafe_id(id: &str) -> Option<&'static str> {
@@ -566,7 +562,7 @@ fn unsafe_id(id: &str) -> Option<&'static str> {
         Some("it has `..`")
     } else if id.contains(['/', '\\']) {
         Some("it has a path separator")
-    } else if id.len() > MAX_ID_BYTES {
+    } else if id.len() > MAX_DOCUMENT_ID_BYTES {
         Some("it is longer than a file name may be")
     } else {
         None
@@ -591,15 +587,7 @@ fn document_id(draft: &Draft, taken: &HashSet<String>) -> (String, Option<String
         Some(id) => match unsafe_id(id) {
             None => (id.clone(), None),
             Some(why @ "it is blank") => (stem(), Some(why.to_owned())),
-            Some(why) => {
-                let mut clean = slug(id);
-                let mut end = clean.len().min(MAX_ID_BYTES);
-                while !clean.is_char_boundary(end) {
-                    end -= 1;
-                }
-                clean.truncate(end);
-                (clean, Some(why.to_owned()))
-            }
+            Some(why) => (slug(id), Some(why.to_owned())),
         },
         None => (stem(), None),
     };

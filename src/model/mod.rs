@@ -20,7 +20,9 @@ pub use candidate::{
 pub use document::{Document, Link, LinkId, MAX_NEXT_ID, Span, SpanId, Status, text_digest};
 pub use edit::{Edit, EditError, check_link_labels};
 pub use history::History;
-pub use project::{Project, SchemaChange, SchemaChangeReport, slug, unique_id};
+pub use project::{
+    MAX_DOCUMENT_ID_BYTES, Project, SchemaChange, SchemaChangeReport, slug, unique_id,
+};
 pub use schema::{Label, LinkType, Rgb, Schema};
 pub use text::{TextIndex, utf16_len};
 

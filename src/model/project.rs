@@ -100,13 +100,22 @@ impl Project {
     }
 }
 
+/// Longest document id, in bytes: ids become file names (brat writes one file per
+/// document, with a suffix), and file names may have at most 255 bytes.
+pub const MAX_DOCUMENT_ID_BYTES: usize = 200;
+
 /// A clean id from any text: lower-case letters and digits, runs of anything else as one
-/// dash, no dash at either end; `document` when nothing is left.
+/// dash, no dash at either end, at most [`MAX_DOCUMENT_ID_BYTES`]; `document` when
+/// nothing is left.
 pub fn slug(wanted: &str) -> String {
-    let mut slug = String::with_capacity(wanted.len());
+    let mut slug = String::with_capacity(wanted.len().min(MAX_DOCUMENT_ID_BYTES));
     for c in wanted.chars() {
         if c.is_alphanumeric() {
-            slug.extend(c.to_lowercase());
+            let lower: String = c.to_lowercase().collect();
+            if slug.len() + lower.len() > MAX_DOCUMENT_ID_BYTES {
+                break;
+            }
+            slug.push_str(&lower);
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
         }

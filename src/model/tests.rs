@@ -327,6 +327,21 @@ fn unique_document_ids() {
     );
     assert_eq!(project.unique_document_id("???"), "document");
     assert_eq!(slug("  Zoë -- Ünter_7 "), "zoë-ünter-7");
+    // A file name of 255 bytes (`add` takes ids from file names) gives an id short
+    // enough to name export files, cut at a character, without a dangling dash.
+    let long = format!("{}-{}", "ä".repeat(99), "b".repeat(100));
+    let id = slug(&long);
+    assert!(
+        id.len() <= crate::model::MAX_DOCUMENT_ID_BYTES,
+        "{}",
+        id.len()
+    );
+    assert!(id.starts_with("ää") && !id.ends_with('-'));
+    assert_eq!(
+        slug(&"İ".repeat(120)).len() % 3,
+        0,
+        "whole lower-cased characters"
+    );
     assert_eq!(unique_id("a", |id| id == "a" || id == "a-2"), "a-3");
 }
 

@@ -21,7 +21,8 @@ use crate::model::{
 /// One annotator's project, as adjudication reads it.
 #[derive(Clone, Copy, Debug)]
 pub struct Input<'a> {
-    /// How the file is named in reports (its path, as given).
+    /// How the file is named in reports (its path, as given). Its stem
+    /// ([`super::source_name`]) tells annotators of the same name apart, as in a review.
     pub file: &'a str,
     /// The annotator's project.
     pub project: &'a Project,
@@ -51,8 +52,8 @@ pub struct AnnotatorName {
     pub file: String,
     /// The name used for provenance and candidates' origins.
     pub name: String,
-    /// The name the file gives, when it had to be changed (empty, or the same as an
-    /// earlier file's).
+    /// The name the file gives, when it had to be changed (empty, or the same as
+    /// another file's).
     pub renamed_from: Option<String>,
 }
 
@@ -148,7 +149,7 @@ impl fmt::Display for AdjudicationReport {
                 )?,
                 Some(given) => writeln!(
                     f,
-                    "  {} is annotated by `{given}`, like an earlier file: called `{}` here",
+                    "  {} is annotated by `{given}`, like another file: called `{}` here",
                     renamed.file, renamed.name
                 )?,
             }
@@ -258,27 +259,29 @@ pub fn adjudicate(inputs: &[Input<'_>], annotator: &str) -> Result<Adjudication,
     })
 }
 
-/// Each file's annotator name: the one it gives, unless it is empty (then the file's
-/// name) or an earlier file's (then with the file's name after it).
+/// Each file's annotator name, by the rule of a review ([`super::Comparison`]): the one
+/// it gives, unless it is empty (then the file's stem) or another file's too (then with
+/// the file's stem after it), so the gold project names annotators as the review did.
 fn annotator_names(inputs: &[Input<'_>]) -> Vec<AnnotatorName> {
-    let mut names: Vec<AnnotatorName> = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let given = input.project.annotator.trim();
-        let wanted = if given.is_empty() {
-            input.file.to_owned()
-        } else if names.iter().any(|n| n.name == given) {
-            format!("{given} ({})", input.file)
-        } else {
-            given.to_owned()
-        };
-        let name = unique_id(&wanted, |n| names.iter().any(|a| a.name == n));
-        names.push(AnnotatorName {
+    let sources: Vec<String> = inputs
+        .iter()
+        .map(|i| super::source_name(std::path::Path::new(i.file)))
+        .collect();
+    let files: Vec<(&str, &Project)> = sources
+        .iter()
+        .map(String::as_str)
+        .zip(inputs.iter().map(|i| i.project))
+        .collect();
+    super::compare::annotator_names(&files)
+        .into_iter()
+        .zip(inputs)
+        .map(|(annotator, input)| AnnotatorName {
             file: input.file.to_owned(),
-            renamed_from: (name != given).then(|| input.project.annotator.clone()),
-            name,
-        });
-    }
-    names
+            renamed_from: (annotator.name != input.project.annotator.trim())
+                .then(|| input.project.annotator.clone()),
+            name: annotator.name,
+        })
+        .collect()
 }
 
 /// The union of the files' schemas by key: the first file that has a label or link type
@@ -417,22 +420,21 @@ fn quoted(keys: &[String]) -> String {
         .join(", ")
 }
 
-/// The documents of all files grouped by text digest, in the order first met (the first
-/// file's order, then what later files add): for each, every file's document or `None`.
-/// A file holding the same text twice contributes its first copy.
+/// The documents of all files grouped by text, as a review matches them
+/// ([`super::Comparison`]): for each group, every file's document or `None`. A file
+/// holding the same text twice has its n-th copy matched with the others' n-th copy.
 fn group_documents<'a>(inputs: &[Input<'a>]) -> Vec<Vec<Option<&'a Document>>> {
-    let mut groups: Vec<Vec<Option<&'a Document>>> = Vec::new();
-    let mut by_digest: BTreeMap<&'a str, usize> = BTreeMap::new();
-    for (i, input) in inputs.iter().enumerate() {
-        for doc in &input.project.documents {
-            let at = *by_digest.entry(doc.digest()).or_insert_with(|| {
-                groups.push(vec![None; inputs.len()]);
-                groups.len() - 1
-            });
-            groups[at][i].get_or_insert(doc);
-        }
-    }
-    groups
+    let projects: Vec<&'a Project> = inputs.iter().map(|i| i.project).collect();
+    super::compare::match_documents(&projects)
+        .into_iter()
+        .map(|group| {
+            group
+                .iter()
+                .zip(&projects)
+                .map(|(index, project)| index.and_then(|d| project.documents.get(d)))
+                .collect()
+        })
+        .collect()
 }
 
 /// A link by its ends' keys and its type.
@@ -543,4 +545,81 @@ fn adjudicate_document(
     let next_candidate = next(gold_candidates.len());
     gold.from_validated_parts(gold_spans, gold_links, next_span, next_link)
         .with_validated_candidates(gold_candidates, next_candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(annotator: &str, copies: &[&[(usize, usize, &str)]]) -> Project {
+        let mut project = Project::new("Talks", annotator);
+        for (n, spans) in copies.iter().enumerate() {
+            let mut doc = Document::new(format!("talks-{n}"), "Talks", "Putin met Trump.");
+            let edits = spans
+                .iter()
+                .map(|&(start, end, label)| doc.add_span_edit(start, end, label))
+                .collect();
+            doc.apply(crate::model::Edit::Batch(edits), &project.schema)
+                .expect("spans");
+            project.documents.push(doc);
+        }
+        project
+    }
+
+    #[test]
+    fn a_text_held_twice_is_matched_copy_by_copy_as_in_a_review() {
+        // Alice has the article twice (annotated differently), Bob once.
+        let alice = project("alice", &[&[(0, 5, "actor")], &[(10, 15, "actor")]]);
+        let bob = project("bob", &[&[(0, 5, "actor")]]);
+        let inputs = [
+            Input {
+                file: "in/alice.ron",
+                project: &alice,
+            },
+            Input {
+                file: "in/bob.ron",
+                project: &bob,
+            },
+        ];
+        let gold = adjudicate(&inputs, "gold").expect("adjudicated");
+        let comparison =
+            crate::review::Comparison::new(&[("alice", &alice), ("bob", &bob)]).expect("compared");
+        assert_eq!(gold.project.documents.len(), comparison.documents.len());
+        assert_eq!(
+            gold.project.documents.len(),
+            2,
+            "Alice's second copy is kept"
+        );
+        let second = &gold.project.documents[1];
+        assert_eq!(second.candidates().len(), 1, "her Trump, only in her copy");
+        assert_eq!(gold.report.documents[1].missing, [1], "Bob lacks the copy");
+    }
+
+    #[test]
+    fn annotators_are_named_as_in_a_review() {
+        let one = project("alice", &[&[]]);
+        let two = project("alice", &[&[]]);
+        let nameless = project(" ", &[&[]]);
+        let files = ["a/first.ron", "b/second.ron", "c/third.ron"];
+        let projects = [&one, &two, &nameless];
+        let inputs: Vec<Input<'_>> = files
+            .iter()
+            .zip(projects)
+            .map(|(file, project)| Input { file, project })
+            .collect();
+        let names: Vec<String> = annotator_names(&inputs)
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        let stems = ["first", "second", "third"];
+        let review: Vec<(&str, &Project)> = stems.into_iter().zip(projects).collect();
+        let compared: Vec<String> = crate::review::Comparison::new(&review)
+            .expect("compared")
+            .annotators
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, compared);
+        assert_eq!(names, ["alice (first)", "alice (second)", "third"]);
+    }
 }

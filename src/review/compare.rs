@@ -596,7 +596,7 @@ impl Comparison {
 
 /// Each file's annotator name; when two files give the same name (or none), the source
 /// follows in brackets, and if even that repeats, the file's position.
-fn annotator_names(files: &[(&str, &Project)]) -> Vec<Annotator> {
+pub(super) fn annotator_names(files: &[(&str, &Project)]) -> Vec<Annotator> {
     let base: Vec<String> = files
         .iter()
         .map(|(source, project)| {
@@ -748,7 +748,7 @@ fn schemas(
 /// Groups the files' documents by text: for each group, the index of the document in
 /// each project. A file holding the same text twice matches its n-th copy with the
 /// other files' n-th copy, so nothing is dropped.
-fn match_documents(projects: &[&Project]) -> Vec<Vec<Option<usize>>> {
+pub(super) fn match_documents(projects: &[&Project]) -> Vec<Vec<Option<usize>>> {
     let mut groups: Vec<Vec<Option<usize>>> = Vec::new();
     let mut by_key: HashMap<(&str, usize), usize> = HashMap::new();
     for (a, project) in projects.iter().enumerate() {

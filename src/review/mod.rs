@@ -25,6 +25,17 @@ pub use compare::{
 };
 pub use tokens::tokens;
 
+/// A file's name for a review or an adjudication: its stem, which names the annotator
+/// when two files name the same one (`alice (draft)`). One rule for the command line
+/// and the window, so an annotator is called the same in the review's lanes, in the
+/// agreement report and in the gold project's provenance.
+pub fn source_name(path: &std::path::Path) -> String {
+    path.file_stem().map_or_else(
+        || path.display().to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
 /// `items.iter().map(f)`, in order, with the items split among the machine's cores.
 /// Falls back to this thread for a part whose thread cannot be started.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {

@@ -131,6 +131,30 @@ pub fn save_without_backup(project: &Project, path: &Path) -> Result<DiskStamp, 
     write(project, path, None, SaveMode::Force, false)
 }
 
+/// Writes the project into a stream (`/dev/stdout`, a FIFO, a terminal): there is no
+/// file to replace atomically nor to back up, and a temporary file beside a device or
+/// `/proc/self/fd/1` cannot be made.
+fn write_stream(project: &Project, path: &Path) -> Result<DiskStamp, SaveError> {
+    let io = |what| {
+        move |source| SaveError::Io {
+            path: path.to_path_buf(),
+            what,
+            source,
+        }
+    };
+    let bytes = to_ron(project).into_bytes();
+    let mut stream = fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io("cannot open the stream"))?;
+    stream
+        .write_all(&bytes)
+        .and_then(|()| stream.flush())
+        .map_err(io("cannot write into the stream"))?;
+    let metadata = stream.metadata().map_err(io("cannot inspect the stream"))?;
+    Ok(DiskStamp::of_bytes(&bytes, &metadata))
+}
+
 fn write(
     project: &Project,
     path: &Path,
@@ -138,6 +162,9 @@ fn write(
     mode: SaveMode,
     backup: bool,
 ) -> Result<DiskStamp, SaveError> {
+    if super::paths::is_stream(path) {
+        return write_stream(project, path);
+    }
     let target = write_target(path).map_err(|source| SaveError::Io {
         path: path.to_path_buf(),
         what: "cannot follow the symbolic link",

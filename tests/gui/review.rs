@@ -62,8 +62,7 @@ fn write_review_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 fn review_app(paths: Vec<std::path::PathBuf>) -> Harness<'static, MarginaliaApp> {
-    let mut app = MarginaliaApp::new(None, Prefs::default(), Recovery::disabled());
-    app.start_review(paths);
+    let app = MarginaliaApp::for_review(paths, Prefs::default(), Recovery::disabled());
     let mut harness = super::harness_for(app);
     wait_while(
         &mut harness,
@@ -137,6 +136,7 @@ fn a_gold_set_is_built_with_the_keyboard_alone_undone_and_saved() {
     press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
     let app = harness.state();
     assert!(app.review.is_none(), "the gold project replaces the review");
+    assert_eq!(app.ws.project.name, "Talks (gold)");
     let doc = app.ws.document().expect("gold document");
     assert_eq!(doc.spans().len(), 3, "what both agree on is accepted");
     assert!(doc.spans().iter().all(|s| s.annotators == ["alice", "bob"]));
@@ -237,4 +237,77 @@ fn a_comment_on_a_candidate_is_saved_and_undone() {
 
     press(&mut harness, Modifiers::COMMAND, Key::Z);
     assert!(comments(&harness).is_empty(), "undo takes the comment back");
+}
+
+#[test]
+fn a_review_that_cannot_be_opened_says_which_file_and_shows_no_sample() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut paths = write_review_files(dir.path());
+    let broken = dir.path().join("carol.ron");
+    std::fs::write(&broken, "(\n    version: 1,\n    name: \"Talks\"\n").expect("written");
+    paths.push(broken);
+    let harness = review_app(paths);
+
+    assert!(!harness.state().in_review());
+    match &harness.state().standby {
+        Some(marginalia::app::Standby::ReviewFailed { paths, error }) => {
+            assert_eq!(paths.len(), 3);
+            assert!(error.contains("carol.ron"), "{error}");
+        }
+        other => panic!("the failed review's screen, not {other:?}"),
+    }
+    assert!(
+        harness.state().ws.project.documents.is_empty(),
+        "no sample the user could take for their own"
+    );
+    harness.get_by_label("Review other files…");
+    harness.get_by_label("Open the sample");
+
+    // A review that opens closes onto the sample, as a window started on nothing.
+    let mut harness = review_app(write_review_files(dir.path()));
+    assert!(harness.state().in_review());
+    assert!(harness.state().standby.is_none());
+    harness.state_mut().close_review();
+    harness.run();
+    assert!(!harness.state().ws.project.documents.is_empty());
+}
+
+#[test]
+fn the_gold_project_names_annotators_as_the_review_lanes_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths = write_review_files(dir.path());
+    // A second file by "alice": the review tells them apart by file name.
+    let draft = dir.path().join("draft.ron");
+    std::fs::copy(&paths[0], &draft).expect("copied");
+    let mut harness = review_app(vec![paths[0].clone(), paths[1].clone(), draft]);
+    let lanes: Vec<String> = harness
+        .state()
+        .review
+        .as_ref()
+        .expect("review")
+        .data
+        .comparison
+        .annotators
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
+    assert_eq!(lanes, ["alice", "bob", "alice (draft)"]);
+
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    let doc = harness.state().ws.document().expect("gold document");
+    let mut named: Vec<String> = doc
+        .spans()
+        .iter()
+        .flat_map(|s| s.annotators.clone())
+        .chain(
+            doc.candidates()
+                .iter()
+                .flat_map(|c| c.origin.annotators().to_vec()),
+        )
+        .collect();
+    named.sort();
+    named.dedup();
+    let mut expected = lanes.clone();
+    expected.sort();
+    assert_eq!(named, expected, "the same names in the gold project");
 }

@@ -171,3 +171,101 @@ fn a_quote_is_linked_to_its_speaker_with_the_keyboard_and_undone() {
     press(&mut harness, Modifiers::COMMAND, Key::Z);
     assert!(links(&harness).is_empty());
 }
+
+/// A document with a quotation split by its speaker, both parts and the speaker labelled.
+const SPLIT: &str = "“We are ready,” Zelensky said, “to talk.”\n";
+
+#[test]
+fn each_link_type_has_its_own_key_and_a_click_picks_a_numbered_target() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("split.ron");
+    let mut project = Project::new("Split", "alice");
+    let mut doc = Document::new("split", "Split", SPLIT);
+    let range = |needle: &str| {
+        let start = SPLIT[..SPLIT.find(needle).expect("needle")].chars().count();
+        (start, start + needle.chars().count())
+    };
+    for (needle, label) in [
+        ("“We are ready,”", "quote"),
+        ("Zelensky", "actor"),
+        ("“to talk.”", "quote"),
+    ] {
+        let (start, end) = range(needle);
+        let edit = doc.add_span_edit(start, end, label);
+        doc.apply(edit, &project.schema).expect("span");
+    }
+    project.documents.push(doc);
+    marginalia::store::save(&project, &path, None, marginalia::store::SaveMode::Force)
+        .expect("saved");
+    let mut harness = open(&path);
+    let span_at = |harness: &Harness<'_, MarginaliaApp>, needle: &str| {
+        let (start, _) = range(needle);
+        let doc = harness.state().ws.document().expect("doc");
+        doc.spans()
+            .iter()
+            .find(|s| s.start == start)
+            .expect("span")
+            .id
+    };
+    let later = span_at(&harness, "“to talk.”");
+    let earlier = span_at(&harness, "“We are ready,”");
+    let speaker = span_at(&harness, "Zelensky");
+    harness.state_mut().ws.selected_span = Some(later);
+    harness.run();
+
+    // C, the key of "Continues", numbers the other quote, not the actor.
+    press(&mut harness, Modifiers::NONE, Key::C);
+    let mode = harness.state().link_mode.clone().expect("linking");
+    assert_eq!(mode.link_type, "continues");
+    assert_eq!(mode.targets, vec![earlier]);
+    // S, the key of "Said by", switches to the speakers.
+    press(&mut harness, Modifiers::NONE, Key::S);
+    let mode = harness.state().link_mode.clone().expect("linking");
+    assert_eq!(mode.link_type, "said_by");
+    assert_eq!(mode.targets, vec![speaker]);
+
+    // A click on the numbered speaker links it.
+    let (start, end) = range("Zelensky");
+    let on_name = harness
+        .state()
+        .view
+        .screen_pos((start + end) / 2)
+        .expect("on screen")
+        + egui::Vec2::new(1.0, 4.0);
+    super::click_with(&mut harness, on_name, Modifiers::NONE);
+    let links = harness.state().ws.document().expect("doc").links().to_vec();
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert_eq!((links[0].from, links[0].to), (later, speaker));
+    assert_eq!(links[0].link_type, "said_by");
+    assert!(harness.state().link_mode.is_none());
+
+    // C again, then 1: the later part continues the earlier; both undo, newest first.
+    press(&mut harness, Modifiers::NONE, Key::C);
+    press(&mut harness, Modifiers::NONE, Key::Num1);
+    let links = harness.state().ws.document().expect("doc").links().to_vec();
+    assert_eq!(links.len(), 2);
+    assert!(
+        links
+            .iter()
+            .any(|l| l.link_type == "continues" && (l.from, l.to) == (later, earlier))
+    );
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!(
+        harness
+            .state()
+            .ws
+            .document()
+            .expect("doc")
+            .links()
+            .is_empty()
+    );
+
+    // An actor cannot start a "Said by" link: S says so and starts nothing.
+    harness.state_mut().ws.selected_span = Some(speaker);
+    harness.run();
+    press(&mut harness, Modifiers::NONE, Key::S);
+    assert!(harness.state().link_mode.is_none());
+    let message = harness.state().status_message.clone().unwrap_or_default();
+    assert!(message.contains("cannot start"), "{message}");
+}

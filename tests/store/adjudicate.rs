@@ -256,7 +256,9 @@ fn with_three_annotators_all_three_must_agree() {
     );
     assert_code(&output, 0);
     assert!(
-        stdout(&output).contains("carol.ron is annotated by `alice`, like an earlier file: called `alice (carol.ron)` here"),
+        stdout(&output).contains(
+            "carol.ron is annotated by `alice`, like another file: called `alice (carol)` here"
+        ),
         "{}",
         stdout(&output)
     );
@@ -269,11 +271,30 @@ fn with_three_annotators_all_three_must_agree() {
         .iter()
         .find(|c| c.proposal == Proposal::Span(key(TALKS, "Volodymyr Zelensky", "actor")))
         .expect("Alice's actor is a candidate");
-    assert_eq!(names(&actor.origin), ["alice", "alice (carol.ron)"]);
+    assert_eq!(names(&actor.origin), ["alice", "alice (carol)"]);
     assert_eq!(
         talks.spans()[0].annotators,
-        ["alice", "bob", "alice (carol.ron)"]
+        ["alice", "bob", "alice (carol)"]
     );
+}
+
+#[test]
+fn a_gold_project_to_standard_output_comes_alone_with_the_report_on_stderr() {
+    let dir = with_inputs();
+    let to_file = run(
+        dir.path(),
+        &["adjudicate", "alice.ron", "bob.ron", "-o", "gold.ron"],
+    );
+    assert_code(&to_file, 0);
+    let expected = fs::read(dir.path().join("gold.ron")).expect("written");
+    // /dev/stdout is a pipe here: written into, without --force, the report aside.
+    let output = run(
+        dir.path(),
+        &["adjudicate", "alice.ron", "bob.ron", "-o", "/dev/stdout"],
+    );
+    assert_code(&output, 0);
+    assert_eq!(output.stdout, expected, "the gold file alone on stdout");
+    assert!(stderr(&output).contains("wrote /dev/stdout (annotator gold)"));
 }
 
 #[test]

@@ -263,3 +263,37 @@ fn saving_keeps_the_permissions_of_the_file() {
     let mode = fs::metadata(&path).expect("metadata").permissions().mode() & 0o777;
     assert_eq!(mode, 0o664, "the save changed the mode to {mode:o}");
 }
+
+/// A FIFO (or `/dev/stdout`, a terminal) is written into: a temporary file beside it
+/// and a rename over it would replace the FIFO (or, for root, a device) with a file.
+#[cfg(unix)]
+#[test]
+fn a_stream_is_written_into_not_replaced() {
+    use std::os::unix::fs::FileTypeExt as _;
+    use std::process::{Command, Stdio};
+
+    let dir = temp_dir();
+    let fifo = dir.path().join("pipe.ron");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let mut reader = Command::new("cat")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("cat");
+    let project = small_project();
+    let saved = store::save(&project, &fifo, None, SaveMode::Safe);
+    let kind = fs::symlink_metadata(&fifo).expect("there").file_type();
+    if saved.is_err() || !kind.is_fifo() {
+        // Nobody wrote into the FIFO: its reader would wait forever.
+        let _ = reader.kill();
+        panic!("not written into the FIFO: {saved:?}, now a {kind:?}");
+    }
+    let read = reader.wait_with_output().expect("cat ends");
+    assert_eq!(read.stdout, store::to_ron(&project).into_bytes());
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .expect("listed")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no backup, no temporary file: {names:?}");
+}
