@@ -1,5 +1,7 @@
 //! Suggestion speed: every rule on a 1 MB article with 20,000 spans. Budget: all
-//! suggestions ≤ 50 ms.
+//! suggestions ≤ 50 ms. Also the consistency check (the texts labelled two ways) on
+//! that article with one name in twenty labelled the other way, and its one-click fix,
+//! which the window's consistency panel runs after an edit and on a click.
 //!
 //! The article is news-shaped and varied: speakers before and after their quotes
 //! (curly, straight and guillemet marks, "according to", split quotes around "she
@@ -16,8 +18,8 @@ use std::time::{Duration, Instant};
 #[path = "support/cpu.rs"]
 mod cpu;
 use cpu::cpu;
-use criterion::Criterion;
-use marginalia::model::{Document, Project};
+use criterion::{BatchSize, Criterion};
+use marginalia::model::{Document, Edit, Project};
 use marginalia::suggest::{self, Config};
 
 /// A small deterministic generator (a linear congruential one), so that every run
@@ -193,12 +195,39 @@ fn article() -> Project {
     project
 }
 
-/// Runs `config` 20 times and prints the mean wall-clock and CPU time of one run.
-fn timed(what: &str, project: &Project, config: &Config) {
+/// The article with one actor or location span in twenty labelled the other way, so
+/// that the consistency check has texts to list.
+fn inconsistent(project: &Project) -> Project {
+    let mut project = project.clone();
+    let schema = project.schema.clone();
+    let doc = &mut project.documents[0];
+    let other = |label: &str| match label {
+        "actor" => Some("location"),
+        "location" => Some("actor"),
+        _ => None,
+    };
+    let edits: Vec<Edit> = doc
+        .spans()
+        .iter()
+        .filter_map(|s| Some((s, other(&s.label)?)))
+        .step_by(20)
+        .map(|(s, to)| Edit::Relabel {
+            id: s.id,
+            from: s.label.clone(),
+            to: to.to_owned(),
+        })
+        .collect();
+    doc.apply(Edit::Batch(edits), &schema)
+        .expect("the relabels are valid");
+    project
+}
+
+/// Runs `run` 20 times and prints the mean wall-clock and CPU time of one run.
+fn timed(what: &str, mut run: impl FnMut()) {
     const RUNS: u32 = 20;
     let (started, cpu_started) = (Instant::now(), cpu());
     for _ in 0..RUNS {
-        black_box(suggest::suggest(project, 0, config).expect("document 0"));
+        run();
     }
     println!(
         "{what}: {:?} per run (CPU {:?})",
@@ -218,15 +247,56 @@ fn main() {
         doc.spans().len(),
         suggestions.len()
     );
-    if std::env::var_os("MARGINALIA_BENCH_ONCE").is_some() {
-        timed("all rules", &project, &config);
-        for rule in suggest::Rule::ALL {
-            timed(
-                &format!("{rule} only"),
-                &project,
-                &Config::with_rules(&[rule]),
-            );
+    let run = |config: &Config| {
+        black_box(suggest::suggest(&project, 0, config).expect("document 0"));
+    };
+    let mixed = inconsistent(&project);
+    let found = suggest::inconsistencies(&mixed);
+    // The fix of the text with the most places, to the label it has least.
+    let widest = found
+        .iter()
+        .max_by_key(|i| i.labels.iter().map(|u| u.places.len()).sum::<usize>())
+        .expect("the mixed article has inconsistencies");
+    let rarest = widest
+        .labels
+        .iter()
+        .min_by_key(|u| u.places.len())
+        .map(|u| u.label.clone())
+        .expect("labels");
+    let fix = |project: &Project| {
+        suggest::fix_inconsistency(project, &widest.text, &rarest).expect("a fix")
+    };
+    println!(
+        "consistency: {} texts labelled two ways; the fix of {:?} to {rarest} changes {} spans",
+        found.len(),
+        widest.text,
+        fix(&mixed).relabelled.values().sum::<usize>()
+    );
+    let fix_and_apply = |mut project: Project| {
+        let schema = project.schema.clone();
+        for (index, edit) in fix(&project).edits {
+            project.documents[index]
+                .apply(edit, &schema)
+                .expect("the fix applies");
         }
+        black_box(project);
+    };
+    if std::env::var_os("MARGINALIA_BENCH_ONCE").is_some() {
+        timed("all rules", || run(&config));
+        for rule in suggest::Rule::ALL {
+            timed(&format!("{rule} only"), || {
+                run(&Config::with_rules(&[rule]))
+            });
+        }
+        timed("consistency check", || {
+            black_box(suggest::inconsistencies(&mixed));
+        });
+        timed("consistency fix: plan", || {
+            black_box(fix(&mixed));
+        });
+        timed("consistency fix: plan and apply (with a copy)", || {
+            fix_and_apply(mixed.clone())
+        });
         return;
     }
     let mut criterion = Criterion::default()
@@ -244,6 +314,15 @@ fn main() {
             b.iter(|| black_box(suggest::suggest(&project, 0, &config).expect("document 0")));
         });
     }
+    group.bench_function("consistency check", |b| {
+        b.iter(|| black_box(suggest::inconsistencies(&mixed)));
+    });
+    group.bench_function("consistency fix: plan", |b| {
+        b.iter(|| black_box(fix(&mixed)));
+    });
+    group.bench_function("consistency fix: plan and apply", |b| {
+        b.iter_batched(|| mixed.clone(), fix_and_apply, BatchSize::LargeInput);
+    });
     group.finish();
     criterion.final_summary();
 }

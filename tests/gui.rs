@@ -8,6 +8,8 @@ use egui_kittest::kittest::Queryable as _;
 use marginalia::app::{Dialog, MarginaliaApp, Origin, Prefs, Recovery, Selection};
 use marginalia::model::SpanId;
 
+#[path = "gui/consistency.rs"]
+mod consistency;
 #[path = "gui/readable.rs"]
 mod readable;
 #[path = "gui/review.rs"]

@@ -219,6 +219,7 @@ impl MarginaliaApp {
             }
             AcceptCandidate => self.accept_focused_candidate(),
             Suggest => self.suggest_here(),
+            ConsistencyCheck => self.consistency.open = !self.consistency.open,
             StartGold | CloseReview => {}
         }
         if self.search.open

@@ -45,6 +45,7 @@ pub enum Command {
     ProjectSettings,
     Review,
     Suggest,
+    ConsistencyCheck,
     NextCandidate,
     PreviousCandidate,
     AcceptCandidate,
@@ -144,7 +145,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 42] = [
+    pub const ALL: [Command; 43] = [
         Command::NewProject,
         Command::Open,
         Command::Save,
@@ -180,6 +181,7 @@ impl Command {
         Command::MarkInProgress,
         Command::MarkDone,
         Command::Suggest,
+        Command::ConsistencyCheck,
         Command::NextCandidate,
         Command::PreviousCandidate,
         Command::AcceptCandidate,
@@ -226,6 +228,7 @@ impl Command {
             Command::MarkDone => "Mark as done",
             Command::Review => "Review colleagues' files…",
             Command::Suggest => "Suggest quotes, speakers and names",
+            Command::ConsistencyCheck => "Consistency check…",
             Command::NextCandidate => "Next candidate or disagreement",
             Command::PreviousCandidate => "Previous candidate or disagreement",
             Command::AcceptCandidate => "Accept candidate",
@@ -249,8 +252,8 @@ impl Command {
             ZoomIn | ZoomOut | ZoomReset | Fonts => Menu::View,
             PasteArticle | NextDocument | PreviousDocument | MarkTodo | MarkInProgress
             | MarkDone => Menu::Document,
-            Suggest | NextCandidate | PreviousCandidate | AcceptCandidate | StartGold
-            | CloseReview => Menu::Review,
+            Suggest | ConsistencyCheck | NextCandidate | PreviousCandidate | AcceptCandidate
+            | StartGold | CloseReview => Menu::Review,
             Shortcuts | About => Menu::Help,
         }
     }
@@ -297,6 +300,7 @@ impl Command {
             AcceptCandidate => vec![key(NONE, Key::Enter)],
             StartGold => vec![key(CTRL_SHIFT, Key::G)],
             Suggest => vec![key(CTRL_SHIFT, Key::U)],
+            ConsistencyCheck => vec![key(CTRL_SHIFT, Key::K)],
             CloseReview => vec![],
             Shortcuts => vec![key(NONE, Key::F1)],
             Fonts | About => vec![],

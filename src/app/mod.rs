@@ -19,6 +19,7 @@ mod background;
 mod candidates;
 mod command_handling;
 mod commands;
+mod consistency;
 mod contrast;
 mod dialogs;
 mod editing;
@@ -180,6 +181,8 @@ pub struct MarginaliaApp {
     paste_wait: Option<paste::PasteWait>,
     /// Fonts: the preferences' and the fallbacks found for the documents' scripts.
     pub fonts: Fonts,
+    /// The consistency panel (Ctrl+Shift+K).
+    pub consistency: consistency::ConsistencyPanel,
 }
 
 impl MarginaliaApp {
@@ -242,6 +245,7 @@ impl MarginaliaApp {
             gold: None,
             paste_wait: None,
             fonts: Fonts::default(),
+            consistency: consistency::ConsistencyPanel::default(),
             standby: file.map(|path| Standby::Opening(path.to_path_buf())),
         };
         if let Some(path) = file {

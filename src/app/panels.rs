@@ -316,6 +316,10 @@ pub fn side_panel_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
         .resizable(true)
         .default_size(300.0)
         .show(ui, |ui| {
+            if app.consistency.open {
+                super::consistency::consistency_ui(app, ui);
+                return;
+            }
             palette_ui(app, ui);
             super::candidates::candidates_ui(app, ui);
             ui.separator();

@@ -107,6 +107,8 @@ pub enum ProjectChange {
     Import,
     /// An article added as a new document.
     Article,
+    /// One text given one label in several documents (the consistency panel's fix).
+    ConsistencyFix,
 }
 
 impl ProjectChange {
@@ -116,6 +118,7 @@ impl ProjectChange {
             ProjectChange::Settings => "settings change",
             ProjectChange::Import => "dataset import",
             ProjectChange::Article => "added article",
+            ProjectChange::ConsistencyFix => "consistency fix",
         }
     }
 }
@@ -356,6 +359,33 @@ impl Workspace {
         // A new edit starts a new branch: project-wide changes undone before it stay
         // undone.
         self.project_redo.clear();
+        self.after_change();
+        Ok(())
+    }
+
+    /// Applies an edit to each of several documents (by index) as one project-wide
+    /// change, undone by [`Self::undo`] in one step. All or nothing: when one is
+    /// refused, no document changes.
+    pub fn apply_to_documents(
+        &mut self,
+        change: ProjectChange,
+        edits: Vec<(usize, Edit)>,
+    ) -> Result<(), EditError> {
+        if edits.iter().all(|(_, edit)| edit.is_noop()) {
+            return Ok(());
+        }
+        let before = self.project.clone();
+        for (index, edit) in edits {
+            let applied = match self.project.documents.get_mut(index) {
+                Some(doc) => doc.apply(edit, &self.project.schema).map(drop),
+                None => Err(EditError::Stale("the document is gone")),
+            };
+            if let Err(error) = applied {
+                self.project = before;
+                return Err(error);
+            }
+        }
+        self.push_project_change(change, before);
         self.after_change();
         Ok(())
     }
@@ -985,5 +1015,64 @@ mod tests {
             })
         ));
         assert_eq!(ws.project.documents.len(), 2);
+    }
+
+    #[test]
+    fn edits_to_several_documents_are_one_step_and_all_or_nothing() {
+        let mut ws = two_documents("Second");
+        label_first_word(&mut ws, "claim");
+        ws.show_document(1);
+        label_first_word(&mut ws, "claim");
+        let relabel_all = |ws: &Workspace, to: &str| -> Vec<(usize, Edit)> {
+            ws.project
+                .documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let edit = d.relabel_edit(d.spans()[0].id, to, &ws.project.schema);
+                    (i, edit.expect("a span"))
+                })
+                .collect()
+        };
+        let labels = |ws: &Workspace| -> Vec<String> {
+            ws.project
+                .documents
+                .iter()
+                .map(|d| d.spans()[0].label.clone())
+                .collect()
+        };
+        // A refused part (an unknown label) changes nothing.
+        let mut refused = relabel_all(&ws, "actor");
+        refused[1].1 = Edit::Relabel {
+            id: ws.project.documents[1].spans()[0].id,
+            from: "claim".into(),
+            to: "nonsense".into(),
+        };
+        let generation = ws.generation();
+        assert!(
+            ws.apply_to_documents(ProjectChange::ConsistencyFix, refused)
+                .is_err()
+        );
+        assert_eq!(labels(&ws), ["claim", "claim"]);
+        assert_eq!(ws.generation(), generation);
+
+        let edits = relabel_all(&ws, "actor");
+        ws.apply_to_documents(ProjectChange::ConsistencyFix, edits)
+            .expect("applies");
+        assert_eq!(labels(&ws), ["actor", "actor"]);
+        assert_eq!(
+            ws.undo(),
+            Ok(Stepped::Project(ProjectChange::ConsistencyFix))
+        );
+        assert_eq!(labels(&ws), ["claim", "claim"]);
+        // The edits from before it are next, each in its document.
+        assert_eq!(ws.undo(), Ok(Stepped::Edit));
+        assert!(ws.document().expect("doc").spans().is_empty());
+        assert_eq!(ws.redo(), Ok(Stepped::Edit));
+        assert_eq!(
+            ws.redo(),
+            Ok(Stepped::Project(ProjectChange::ConsistencyFix))
+        );
+        assert_eq!(labels(&ws), ["actor", "actor"]);
     }
 }

@@ -17,11 +17,13 @@
 //! proposed again: a rejected suggestion stays rejected because its rejected candidate
 //! is saved with the document.
 //!
-//! [`inconsistencies`] lists the same text labelled differently in different places.
+//! [`inconsistencies`] lists the same text labelled differently in different places;
+//! [`fix_inconsistency`] gives every span of such a text one label.
 //!
 //! The rules scan byte offsets and convert to the model's code points at the end, so a
 //! 1 MB article with 20,000 spans is read in one pass per rule. No egui, no IO.
 
+mod consistency;
 mod names;
 mod quotes;
 mod speakers;
@@ -36,6 +38,7 @@ use crate::model::{
     Document, Edit, Origin, Project, Proposal, Schema, SpanId, SpanKey, check_link_labels,
 };
 
+pub use consistency::{Fix, FixError, fix_inconsistency};
 use text::Offsets;
 
 /// One of the suggestion rules.
