@@ -1,8 +1,8 @@
 //! Linking with the keyboard: with a quote or claim selected, **L** starts a link of the
 //! first link type its label may start (L again goes on to the next type), and each link
 //! type also has its own key, a letter of its name (S: said by, C: continues; see
-//! `commands::link_type_keys`); the nearest allowed targets are numbered on screen,
-//! nearest first; a digit (or a click on a numbered span) picks one; Esc cancels. The
+//! `commands::link_type_keys`); the allowed targets are numbered on screen, those in the
+//! span's sentence first, then the sentences before and after, nearest first; a digit (or a click on a numbered span) picks one; Esc cancels. The
 //! link is an ordinary undoable edit.
 
 use super::MarginaliaApp;
@@ -31,8 +31,15 @@ fn types_from<'a>(schema: &'a Schema, label: &'a str) -> impl Iterator<Item = &'
         .map(|t| t.key.as_str())
 }
 
-/// The link mode for `from` and `link_type`: the nearest spans the type may point to,
-/// not already linked so, nearest first.
+/// How many spans near the start are looked at before ranking them by sentence: enough
+/// that every allowed span of the neighbouring sentences is among them.
+const LOOKED_AT: usize = 200;
+
+/// The link mode for `from` and `link_type`: the spans the type may point to, not
+/// already linked so, ranked as the issue of who said what asks: those in the span's
+/// own sentences first, then in the sentence before or after, then the rest; nearest
+/// first within each (by the gap between the spans, so a speaker right after a long
+/// quote is near).
 fn targets(doc: &Document, schema: &Schema, from: SpanId, link_type: &str) -> Option<LinkMode> {
     let span = doc.span(from)?;
     let allowed = schema.link_type(link_type)?.to.clone();
@@ -41,18 +48,69 @@ fn targets(doc: &Document, schema: &Schema, from: SpanId, link_type: &str) -> Op
         .filter(|l| l.from == from && l.link_type == link_type)
         .map(|l| l.to)
         .collect();
-    let targets = doc
-        .nearest_spans(span.start, TARGETS, |s| {
-            s.id != from && allowed.contains(&s.label) && !linked.contains(&s.id)
-        })
+    let near = doc.nearest_spans(span.start, LOOKED_AT, |s| {
+        s.id != from && allowed.contains(&s.label) && !linked.contains(&s.id)
+    });
+    let sentences = Sentences::around(doc, span.start, span.end);
+    let mut ranked: Vec<(u8, usize, SpanId)> = near
         .iter()
-        .map(|s| s.id)
+        .map(|s| {
+            let gap = if s.start >= span.end {
+                s.start - span.end
+            } else {
+                span.start.saturating_sub(s.end)
+            };
+            (sentences.rank(s.start, s.end), gap, s.id)
+        })
         .collect();
+    ranked.sort_unstable();
     Some(LinkMode {
         from,
         link_type: link_type.to_owned(),
-        targets,
+        targets: ranked
+            .into_iter()
+            .take(TARGETS)
+            .map(|(_, _, id)| id)
+            .collect(),
     })
+}
+
+/// The sentences of a span, as code-point ranges: its own (from the one it starts in to
+/// the one it ends in), and the one before and after.
+struct Sentences {
+    own: (usize, usize),
+    around: (usize, usize),
+}
+
+impl Sentences {
+    fn around(doc: &Document, start: usize, end: usize) -> Self {
+        let text = doc.text();
+        let starts = crate::suggest::sentence_starts(text);
+        let char_of = |byte: usize| doc.index().char_of(text, byte).unwrap_or(0);
+        let byte_of = |at: usize| doc.index().byte_of(text, at).unwrap_or(text.len());
+        // The sentence holding byte `at`: the last start at or before it.
+        let index = |at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
+        let bound = |i: usize| starts.get(i).map_or(doc.char_len(), |&b| char_of(b));
+        let first = index(byte_of(start));
+        let last = index(byte_of(end.saturating_sub(1).max(start)));
+        Self {
+            own: (bound(first), bound(last + 1)),
+            around: (bound(first.saturating_sub(1)), bound(last + 2)),
+        }
+    }
+
+    /// 0: the span `[start, end)` is in (or crosses into) the own sentences; 1: in the
+    /// one before or after; 2: farther.
+    fn rank(&self, start: usize, end: usize) -> u8 {
+        let touches = |(from, to): (usize, usize)| start < to && end > from;
+        if touches(self.own) {
+            0
+        } else if touches(self.around) {
+            1
+        } else {
+            2
+        }
+    }
 }
 
 impl MarginaliaApp {
@@ -169,5 +227,75 @@ impl MarginaliaApp {
             }
             Err(error) => self.status_message = Some(format!("Not done: {error}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Edit;
+
+    /// A document with spans `(needle, label)`, each at its first occurrence after the
+    /// previous one.
+    fn document(text: &str, spans: &[(&str, &str)]) -> (Document, Schema, Vec<SpanId>) {
+        let schema = Schema::default();
+        let mut doc = Document::new("d", "D", text);
+        let mut edits = Vec::new();
+        let mut from = 0;
+        for (needle, label) in spans {
+            let byte = from + text[from..].find(needle).expect("needle");
+            from = byte + needle.len();
+            let start = text[..byte].chars().count();
+            edits.push(doc.add_span_edit(start, start + needle.chars().count(), label));
+        }
+        doc.apply(Edit::Batch(edits), &schema).expect("spans");
+        let ids = doc.spans().iter().map(|s| s.id).collect();
+        (doc, schema, ids)
+    }
+
+    #[test]
+    fn the_speaker_after_a_long_quote_comes_before_a_nearer_start_in_another_sentence() {
+        let text = "Ushakov spoke first. “We are ready for a long and difficult negotiation \
+                    that may take many weeks of talks,” Peskov said.";
+        let (doc, schema, ids) = document(
+            text,
+            &[
+                ("Ushakov", "actor"),
+                ("“We are ready for a long", "quote"),
+                ("Peskov", "actor"),
+            ],
+        );
+        // The spans are in reading order: Ushakov, the quote, Peskov.
+        let (ushakov, quote, peskov) = (ids[0], ids[1], ids[2]);
+        let mode = targets(&doc, &schema, quote, "said_by").expect("a mode");
+        assert_eq!(mode.targets, vec![peskov, ushakov]);
+    }
+
+    #[test]
+    fn actors_of_the_quotes_sentence_then_its_neighbours_then_the_rest() {
+        let text = "Far away, Lavrov met Rubio. Then Ushakov spoke. \
+                    “Not yet,” Peskov told Witkoff. Zelensky waited.";
+        let (doc, schema, ids) = document(
+            text,
+            &[
+                ("Lavrov", "actor"),
+                ("Rubio", "actor"),
+                ("Ushakov", "actor"),
+                ("“Not yet,”", "quote"),
+                ("Peskov", "actor"),
+                ("Witkoff", "actor"),
+                ("Zelensky", "actor"),
+            ],
+        );
+        let quote = ids[3];
+        let mode = targets(&doc, &schema, quote, "said_by").expect("a mode");
+        let [lavrov, rubio, ushakov, peskov, witkoff, zelensky] =
+            [ids[0], ids[1], ids[2], ids[4], ids[5], ids[6]];
+        // Its sentence (Peskov, Witkoff), then the neighbours nearest first (Ushakov
+        // before, Zelensky after: Ushakov is nearer), then the rest.
+        assert_eq!(
+            mode.targets,
+            vec![peskov, witkoff, ushakov, zelensky, rubio, lavrov]
+        );
     }
 }

@@ -39,6 +39,13 @@ use crate::model::{
 };
 
 pub use consistency::{Fix, FixError, fix_inconsistency};
+
+/// Byte offsets where the sentences of `text` start, the first at 0, by the rules the
+/// speakers rule reads sentences with (line ends, `.`, `!`, `?`, not after "Mr." or an
+/// initial), so that linking by hand numbers the same neighbours the rule looks at.
+pub fn sentence_starts(text: &str) -> Vec<usize> {
+    text::sentence_starts(text)
+}
 use text::Offsets;
 
 /// One of the suggestion rules.
