@@ -210,6 +210,17 @@ pub enum Command {
         /// places of the project (exit 1 when there are none).
         #[arg(long, conflicts_with_all = ["apply", "verbs", "doc"])]
         check: bool,
+        /// Give every span whose text is TEXT the label LABEL (its key or its name), in
+        /// every document, and save: the consistency check's one-click fix, headless.
+        /// Spans that become duplicates are merged, links the schema no longer allows
+        /// are removed and counted. Repeat for several texts.
+        #[arg(
+            long,
+            value_name = "TEXT=LABEL",
+            value_parser = parse_fix,
+            conflicts_with_all = ["apply", "verbs", "doc", "check", "json"]
+        )]
+        fix: Vec<(String, String)>,
     },
 }
 
@@ -302,9 +313,12 @@ pub fn run(cli: Cli) -> Run {
             json,
             verbs,
             check,
+            fix,
         } => {
             if check {
                 consistency(&file, json, &mut stdout)
+            } else if !fix.is_empty() {
+                fix_consistency(&file, &fix, &mut stdout)
             } else {
                 suggest(&file, apply, doc.as_deref(), json, verbs, &mut stdout)
             }
@@ -1149,6 +1163,76 @@ fn suggestion_json(doc: &Document, suggestion: &crate::suggest::Suggestion) -> s
 }
 
 /// `marginalia suggest --check`: the same text under different labels, with where.
+/// `--fix TEXT=LABEL`: the text is everything before the last `=`, so a text may hold
+/// one; neither part may be empty.
+fn parse_fix(value: &str) -> Result<(String, String), String> {
+    match value.rsplit_once('=') {
+        Some((text, label)) if !text.is_empty() && !label.trim().is_empty() => {
+            Ok((text.to_owned(), label.trim().to_owned()))
+        }
+        _ => Err(format!(
+            "`{value}` is not TEXT=LABEL (for example --fix \"Kremlin=actor\")"
+        )),
+    }
+}
+
+/// `suggest --fix`: gives each text its label everywhere, one fix after the other, then
+/// saves once; exit 1 when nothing needed a change.
+fn fix_consistency(
+    file: &Path,
+    fixes: &[(String, String)],
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<ExitCode> {
+    let store::Loaded { mut project, stamp } = load(file)?;
+    let mut changed = false;
+    for (text, wanted) in fixes {
+        let schema = &project.schema;
+        let Some(label) = schema
+            .labels
+            .iter()
+            .find(|l| l.key == *wanted)
+            .or_else(|| {
+                schema
+                    .labels
+                    .iter()
+                    .find(|l| l.name.eq_ignore_ascii_case(wanted))
+            })
+            .map(|l| l.key.clone())
+        else {
+            let keys: Vec<&str> = schema.labels.iter().map(|l| l.key.as_str()).collect();
+            bail!(
+                "{} has no label `{wanted}`; its labels are: {}",
+                file.display(),
+                keys.join(", ")
+            );
+        };
+        let carried = project
+            .documents
+            .iter()
+            .any(|d| d.spans().iter().any(|s| d.span_text(s) == text));
+        if !carried {
+            bail!("no span of {} has the text {text:?}", file.display());
+        }
+        let fix = crate::suggest::fix_inconsistency(&project, text, &label)?;
+        writeln!(out, "{}", fix.describe(&project.schema))?;
+        changed |= !fix.is_empty();
+        let Project {
+            schema, documents, ..
+        } = &mut project;
+        for (index, edit) in fix.edits {
+            documents[index]
+                .apply(edit, schema)
+                .map_err(|error| anyhow::anyhow!("cannot fix {text:?}: {error}"))?;
+        }
+    }
+    if !changed {
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    store::save(&project, file, Some(&stamp), SaveMode::Safe)?;
+    writeln!(out, "saved {}", file.display())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn consistency(file: &Path, json: bool, out: &mut impl std::io::Write) -> anyhow::Result<ExitCode> {
     let project = load(file)?.project;
     let found = crate::suggest::inconsistencies(&project);

@@ -241,3 +241,74 @@ fn suggest_check_lists_texts_labelled_two_ways() {
     assert_code(&output, 1);
     assert!(stdout(&output).contains("every text keeps one label"));
 }
+
+#[test]
+fn suggest_fix_gives_a_text_one_label_everywhere_and_saves() {
+    let dir = temp_dir();
+    let mut project = Project::new("talks", "tester");
+    let schema = project.schema.clone();
+    for (id, text, label) in [
+        ("one", "The Kremlin said no.", "actor"),
+        (
+            "two",
+            "Envoys went to the Kremlin. The Kremlin waited.",
+            "location",
+        ),
+    ] {
+        let mut doc = Document::new(id, id, text);
+        add_span(&mut doc, &schema, "Kremlin", label);
+        if id == "two" {
+            crate::common::add_span_nth(&mut doc, &schema, "Kremlin", 1, "actor");
+        }
+        project.documents.push(doc);
+    }
+    let path = dir.path().join("p.ron");
+    store::save(&project, &path, None, SaveMode::Safe).expect("save");
+
+    // By the label's name, any case: the location becomes an actor, in its document.
+    let output = run(dir.path(), &["suggest", "p.ron", "--fix", "Kremlin=ACTOR"]);
+    assert_code(&output, 0);
+    assert_eq!(
+        stdout(&output),
+        "Kremlin: 1 span relabelled from Location to Actor in 1 document\nsaved p.ron\n"
+    );
+    let fixed = store::load(&path).expect("loads").project;
+    for doc in &fixed.documents {
+        assert!(doc.spans().iter().all(|s| s.label == "actor"), "{}", doc.id);
+    }
+    let output = run(dir.path(), &["suggest", "p.ron", "--check"]);
+    assert_code(&output, 1);
+
+    // Nothing left to change: exit 1, the file untouched.
+    let before = fs::read(&path).expect("read");
+    let output = run(dir.path(), &["suggest", "p.ron", "--fix", "Kremlin=actor"]);
+    assert_code(&output, 1);
+    assert!(stdout(&output).contains("every span is Actor already"));
+    assert_eq!(fs::read(&path).expect("read"), before);
+
+    // Mistakes say what and change nothing: exit 2.
+    for (args, says) in [
+        (
+            vec!["--fix", "Kremlin=person"],
+            "has no label `person`; its labels are: claim",
+        ),
+        (
+            vec!["--fix", "Nowhere=actor"],
+            "no span of p.ron has the text \"Nowhere\"",
+        ),
+        (vec!["--fix", "Kremlin"], "is not TEXT=LABEL"),
+        (
+            vec!["--fix", "Kremlin=actor", "--check"],
+            "cannot be used with",
+        ),
+    ] {
+        let output = run(dir.path(), &[&["suggest", "p.ron"][..], &args].concat());
+        assert_code(&output, 2);
+        assert!(
+            stderr(&output).contains(says),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(fs::read(&path).expect("read"), before);
+    }
+}
