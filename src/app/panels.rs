@@ -226,11 +226,19 @@ pub fn status_bar_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     });
 }
 
+/// The widest a side panel may be: `share` of the window, so that in a small window the
+/// article keeps most of the width (an article squeezed to a column of three words is
+/// no use), but never less than `floor`, the narrowest its widgets fit in.
+pub fn side_panel_max(ui: &Ui, share: f32, floor: f32) -> f32 {
+    (ui.ctx().content_rect().width() * share).max(floor)
+}
+
 /// The documents list on the left.
 pub fn documents_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     egui::Panel::left("documents")
         .resizable(true)
         .default_size(220.0)
+        .max_size(side_panel_max(ui, 0.25, 160.0))
         .show(ui, |ui| {
             ui.heading("Documents");
             let total = app.ws.project.documents.len();
@@ -253,8 +261,9 @@ pub fn documents_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                             } else {
                                 format!("{}  ({})", shorten(&doc.title, 40), doc.spans().len())
                             };
+                            // Shortened to the panel, never widening it.
                             let response = ui
-                                .selectable_label(i == app.ws.current, text)
+                                .add(egui::Button::selectable(i == app.ws.current, text).truncate())
                                 .on_hover_text(format!("{}: {}", doc.status, doc.title));
                             if response.clicked() {
                                 show = Some(i);
@@ -315,6 +324,7 @@ pub fn side_panel_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     egui::Panel::right("labels")
         .resizable(true)
         .default_size(300.0)
+        .max_size(side_panel_max(ui, 0.32, 300.0))
         .show(ui, |ui| {
             if app.consistency.open {
                 super::consistency::consistency_ui(app, ui);
@@ -436,10 +446,11 @@ fn links_ui(app: &mut MarginaliaApp, ui: &mut Ui, id: SpanId) {
             .link_type(&link.link_type)
             .map_or(link.link_type.as_str(), |t| t.name.as_str());
         ui.horizontal(|ui| {
-            ui.label(format!("{type_name} {arrow} {other_text}"));
             if ui.small_button("x").on_hover_text("Remove link").clicked() {
                 remove = Some(link.id);
             }
+            // Shortened to the panel (in full on hover), never widening it.
+            ui.add(egui::Label::new(format!("{type_name} {arrow} {other_text}")).truncate());
         });
     }
     let mut add = None;
@@ -454,19 +465,29 @@ fn links_ui(app: &mut MarginaliaApp, ui: &mut Ui, id: SpanId) {
         if targets.is_empty() {
             continue;
         }
-        egui::ComboBox::new(
-            ("add-link", &link_type.key),
-            format!("Add “{}” link", link_type.name),
-        )
-        .selected_text("choose a span")
-        .width(250.0)
-        .show_ui(ui, |ui| {
-            for target in &targets {
-                if ui.button(shorten(doc.span_text(target), 50)).clicked() {
-                    add = Some((target.id, link_type.key.clone()));
-                }
-            }
+        // As wide as the panel leaves beside its label, so the panel never grows for it.
+        let label = format!("Add “{}” link", link_type.name);
+        let label_width = ui.fonts_mut(|f| {
+            f.layout_no_wrap(
+                label.clone(),
+                egui::TextStyle::Button.resolve(ui.style()),
+                egui::Color32::WHITE,
+            )
+            .size()
+            .x
         });
+        let width = (ui.available_width() - label_width - 3.0 * ui.spacing().item_spacing.x)
+            .clamp(80.0, 250.0);
+        egui::ComboBox::new(("add-link", &link_type.key), label)
+            .selected_text("choose a span")
+            .width(width)
+            .show_ui(ui, |ui| {
+                for target in &targets {
+                    if ui.button(shorten(doc.span_text(target), 50)).clicked() {
+                        add = Some((target.id, link_type.key.clone()));
+                    }
+                }
+            });
     }
     if let Some(link) = remove
         && let Ok(edit) = doc.remove_link_edit(link)
@@ -540,7 +561,10 @@ fn span_list_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                         }
                         None => shorten(doc.span_text(span), 42),
                     };
-                    if ui.selectable_label(selected, text).clicked() {
+                    if ui
+                        .add(egui::Button::selectable(selected, text).truncate())
+                        .clicked()
+                    {
                         jump = Some(span.id);
                     }
                 });

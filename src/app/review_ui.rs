@@ -23,10 +23,12 @@ pub fn review_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     egui::Panel::left("review-documents")
         .resizable(true)
         .default_size(240.0)
+        .max_size(super::panels::side_panel_max(ui, 0.25, 160.0))
         .show(ui, |ui| documents_ui(session, ui));
     egui::Panel::right("review-side")
         .resizable(true)
         .default_size(380.0)
+        .max_size(super::panels::side_panel_max(ui, 0.34, 300.0))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 if ui

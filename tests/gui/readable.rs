@@ -689,3 +689,59 @@ fn dragging_past_the_bottom_of_the_view_scrolls_it() {
     harness.drop_at(below);
     harness.run();
 }
+
+/// In a small window the article keeps most of the width: the side panels shrink to a
+/// share of it, and nothing in them (a long title, a link's text, the "Add link" box)
+/// widens them past that.
+#[test]
+fn in_a_small_window_the_side_panels_leave_the_article_its_width() {
+    let (width, height) = (800.0, 500.0);
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(width, height))
+        .build_ui_state(
+            |ui, app: &mut MarginaliaApp| app.show(ui),
+            MarginaliaApp::new(None, Prefs::default(), Recovery::disabled()),
+        );
+    harness.run_steps(3);
+    // A quote with a speaker: the inspector shows its link and the "Add link" boxes.
+    let quote = {
+        let doc = harness.state().ws.document().expect("the sample");
+        doc.spans()
+            .iter()
+            .find(|s| s.label == "quote" && doc.links_of(s.id).next().is_some())
+            .expect("a quote with a link")
+            .id
+    };
+    harness.state_mut().ws.selected_span = Some(quote);
+    harness.run_steps(3);
+
+    let right_panel_left = harness.get_by_label("Labels").rect().left();
+    // Nothing in the panels runs out of the window (a box's label past its edge).
+    let outside: Vec<String> = harness
+        .query_all(egui_kittest::kittest::By::new().include_labels())
+        .filter(|node| {
+            use egui_kittest::kittest::NodeT as _;
+            node.accesskit_node()
+                .bounding_box()
+                .is_some_and(|b| b.x1 > f64::from(width) + 0.5)
+        })
+        .map(|node| format!("{node:?}"))
+        .collect();
+    assert!(outside.is_empty(), "out of the window: {outside:#?}");
+    assert!(
+        right_panel_left >= width - 300.0 - 16.0,
+        "the right panel grew to {} points",
+        width - right_panel_left
+    );
+    // The document's entry in the list (the status bar names it too, lower down).
+    let entry = harness
+        .get_all_by_label_contains("Trump says Putin")
+        .map(|node| node.rect())
+        .min_by(|a, b| a.top().total_cmp(&b.top()))
+        .expect("the document's entry");
+    assert!(
+        entry.right() <= width * 0.25 + 16.0,
+        "the documents list grew to {} points",
+        entry.right()
+    );
+}
