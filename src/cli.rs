@@ -186,8 +186,10 @@ pub enum Command {
     },
     /// Suggest quotes, speakers and names (rules: quotes, speakers, names), and list them,
     /// or with --apply take them into the documents as accepted annotations and save.
-    /// Rejected suggestions (saved as rejected candidates) are not suggested again. Exit
-    /// 1 when there is nothing to suggest (then nothing is written).
+    /// Rejected suggestions (saved as rejected candidates) are not suggested again;
+    /// pending ones (the window's Suggest, saved undecided) are counted when listing and
+    /// accepted by --apply. Applying speakers takes in the quotations their links need.
+    /// Exit 1 when there is nothing to suggest (then nothing is written).
     Suggest {
         /// The project file.
         file: PathBuf,
@@ -198,7 +200,9 @@ pub enum Command {
         /// Only this document (by id); by default every document.
         #[arg(long, value_name = "ID")]
         doc: Option<String>,
-        /// Print one JSON object per suggestion and line instead of text.
+        /// Print one JSON object per suggestion and line instead of text; with --apply,
+        /// one per suggestion applied (pending candidates and spans taken in for links
+        /// included), in the same shape.
         #[arg(long)]
         json: bool,
         /// The reporting verbs of the speakers rule for this run (comma-separated, e.g.
@@ -1065,29 +1069,69 @@ fn suggest(
         }
         config.verbs = verbs;
     }
+    let rules = config.rules.clone();
+    // New suggestions, and the pending rule candidates already in the file (from the
+    // window's Suggest, saved undecided): --apply takes both in.
     let mut found = 0;
+    let mut pending = 0;
     for &index in &indices {
         let suggestions = suggest::suggest(&project, index, &config)?;
-        found += suggestions.len();
-        if apply.is_some() {
-            if suggestions.is_empty() {
-                continue;
-            }
+        if let Some(rules) = apply.as_deref() {
             let schema = project.schema.clone();
             let doc = &mut project.documents[index];
             let (spans, links) = (doc.spans().len(), doc.links().len());
-            let edit = suggest::apply_edit(doc, &suggestions)?;
-            doc.apply(edit, &schema)?;
-            writeln!(
-                out,
+            let applied = suggest::apply_edit(doc, &schema, &suggestions, rules)?;
+            if applied.taken.is_empty() {
+                continue;
+            }
+            doc.apply(applied.edit, &schema)?;
+            found += applied.taken.len();
+            if json {
+                for suggestion in &applied.taken {
+                    serde_json::to_writer(&mut *out, &suggestion_json(doc, suggestion))?;
+                    writeln!(out)?;
+                }
+                continue;
+            }
+            let mut line = format!(
                 "`{}`: added {} spans and {} links",
                 doc.id,
                 doc.spans().len() - spans,
                 doc.links().len() - links
-            )?;
+            );
+            if applied.candidates > 0 {
+                line.push_str(&format!(
+                    ", of them {} pending suggestions of the file accepted",
+                    applied.candidates
+                ));
+            }
+            if !applied.for_links.is_empty() {
+                let counts: Vec<String> = applied
+                    .for_links
+                    .iter()
+                    .map(|(label, n)| format!("{n} {label} span{}", if *n == 1 { "" } else { "s" }))
+                    .collect();
+                line.push_str(&format!(
+                    "; {} taken in for their links",
+                    counts.join(" and ")
+                ));
+            }
+            if let Some((_, why)) = applied.left.first() {
+                line.push_str(&format!(
+                    "; {} pending suggestions stay open ({why})",
+                    applied.left.len()
+                ));
+            }
+            writeln!(out, "{line}")?;
             continue;
         }
         let doc = &project.documents[index];
+        found += suggestions.len();
+        pending += doc
+            .pending_candidates()
+            .iter()
+            .filter(|c| suggest::Rule::of_origin(&c.origin).is_some_and(|r| rules.contains(&r)))
+            .count();
         for suggestion in &suggestions {
             if json {
                 serde_json::to_writer(&mut *out, &suggestion_json(doc, suggestion))?;
@@ -1097,7 +1141,12 @@ fn suggest(
             }
         }
     }
-    if found == 0 {
+    let more = if pending > 0 {
+        format!("; {pending} more pending in the file as candidates (--apply takes them in)")
+    } else {
+        String::new()
+    };
+    if found == 0 && pending == 0 {
         if !json {
             writeln!(out, "nothing to suggest")?;
         }
@@ -1105,9 +1154,11 @@ fn suggest(
     }
     if apply.is_some() {
         store::save(&project, file, Some(&stamp), SaveMode::Safe)?;
-        writeln!(out, "saved {}", file.display())?;
+        if !json {
+            writeln!(out, "saved {}", file.display())?;
+        }
     } else if !json {
-        writeln!(out, "{found} suggestions")?;
+        writeln!(out, "{found} suggestions{more}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

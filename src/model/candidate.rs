@@ -630,8 +630,10 @@ impl Document {
 
     /// An edit that accepts a pending candidate: adds its span (with the proposing
     /// annotators as provenance and the candidate's comments) or its link (between the
-    /// spans its ends name, which must be in the document), and marks it accepted. What
-    /// is already in the document is not added twice.
+    /// spans its ends name), and marks it accepted. A link's end that is not in the
+    /// document but is a pending span candidate is accepted with it, in the same edit
+    /// (a suggested speaker for a quotation that is itself only suggested). What is
+    /// already in the document is not added twice.
     pub fn accept_candidate_edit(
         &mut self,
         id: CandidateId,
@@ -639,9 +641,49 @@ impl Document {
     ) -> Result<Edit, EditError> {
         let candidate = self.pending(id)?.clone();
         self.check_proposal(&candidate.proposal, schema)?;
-        let mut plan = Plan::default();
+        let mut plan = Plan::taking_in_ends();
         self.plan_accept(&candidate, &mut plan)?;
         Ok(plan.into_edit())
+    }
+
+    /// An edit that accepts several pending candidates at once (spans before links, so
+    /// a link finds the spans accepted with it), as [`Document::accept_candidate_edit`]
+    /// does one: a link's end that is a pending span candidate is accepted too. Those
+    /// that cannot be accepted (not pending, or a link whose end was rejected) are left
+    /// as they are and listed with the reason; the others still make one edit.
+    pub fn accept_candidates_edit(&mut self, ids: &[CandidateId], schema: &Schema) -> Acceptance {
+        let mut ordered: Vec<CandidateId> = ids.to_vec();
+        ordered.sort_by_key(|&id| {
+            let is_link = self
+                .candidate(id)
+                .is_some_and(|c| matches!(c.proposal, Proposal::Link { .. }));
+            (is_link, id)
+        });
+        ordered.dedup();
+        let mut plan = Plan::taking_in_ends();
+        let mut left = Vec::new();
+        for id in ordered {
+            if plan.decides(id) {
+                // Taken in already, as the end of a link accepted before it.
+                continue;
+            }
+            let accepted = self.pending(id).cloned().and_then(|candidate| {
+                self.check_proposal(&candidate.proposal, schema)?;
+                self.plan_accept(&candidate, &mut plan)
+            });
+            if let Err(error) = accepted {
+                left.push((id, error));
+            }
+        }
+        let accepted: Vec<CandidateId> = plan.decisions.iter().map(|&(id, _)| id).collect();
+        let (asked, for_links): (Vec<CandidateId>, Vec<CandidateId>) =
+            accepted.into_iter().partition(|id| ids.contains(id));
+        Acceptance {
+            edit: plan.into_edit(),
+            accepted: asked,
+            for_links,
+            left,
+        }
     }
 
     /// An edit that rejects a pending candidate. A span's rejection also rejects the
@@ -734,6 +776,24 @@ impl Document {
                 to,
                 link_type,
             } => {
+                // Both ends must be found (in the document, in the plan, or as a
+                // pending span candidate to take in) before anything is planned, so a
+                // link that cannot be accepted leaves no half of it behind.
+                let mut take_in = Vec::new();
+                for key in [from, to] {
+                    if self.resolve(key, plan).is_none() {
+                        let end = Some(())
+                            .filter(|()| plan.take_in_ends)
+                            .and_then(|()| self.pending_span_candidate(key, plan))
+                            .ok_or_else(|| EditError::MissingLinkEnd(key.clone()))?;
+                        if !take_in.iter().any(|c: &Candidate| c.id == end.id) {
+                            take_in.push(end.clone());
+                        }
+                    }
+                }
+                for end in &take_in {
+                    self.plan_accept(end, plan)?;
+                }
                 let from_id = self
                     .resolve(from, plan)
                     .ok_or_else(|| EditError::MissingLinkEnd(from.clone()))?;
@@ -752,6 +812,16 @@ impl Document {
         }
         plan.decide(candidate.id, Decision::Accepted);
         Ok(())
+    }
+
+    /// A pending span candidate proposing `key` that `plan` has not decided: a rule's
+    /// before a colleague's, then the oldest.
+    fn pending_span_candidate(&self, key: &SpanKey, plan: &Plan) -> Option<&Candidate> {
+        self.candidates
+            .iter()
+            .filter(|c| c.is_pending() && !plan.decides(c.id))
+            .filter(|c| matches!(&c.proposal, Proposal::Span(k) if k == key))
+            .min_by_key(|c| (!matches!(c.origin, Origin::Rule(_)), c.id))
     }
 
     /// Adds to `plan` the rejection of every pending link candidate that names a span
@@ -849,6 +919,19 @@ impl Document {
     }
 }
 
+/// What [`Document::accept_candidates_edit`] makes of several candidates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Acceptance {
+    /// The one edit that accepts them (an empty batch when none could be).
+    pub edit: Edit,
+    /// The candidates asked for that it accepts.
+    pub accepted: Vec<CandidateId>,
+    /// Span candidates not asked for that it accepts because a link accepted needs them.
+    pub for_links: Vec<CandidateId>,
+    /// The candidates asked for that stay as they are, and why.
+    pub left: Vec<(CandidateId, EditError)>,
+}
+
 /// The edits one decision builds up: spans and links to add, then decisions.
 #[derive(Default)]
 struct Plan {
@@ -858,9 +941,20 @@ struct Plan {
     edits: Vec<Edit>,
     /// Decisions, after the additions.
     decisions: Vec<(CandidateId, Decision)>,
+    /// Whether a link accepted takes in the pending span candidates of its missing
+    /// ends. Not when settling a disagreement for one annotator: there a link whose
+    /// far end is undecided elsewhere stays pending.
+    take_in_ends: bool,
 }
 
 impl Plan {
+    fn taking_in_ends() -> Self {
+        Self {
+            take_in_ends: true,
+            ..Self::default()
+        }
+    }
+
     fn decide(&mut self, id: CandidateId, decision: Decision) {
         self.decisions.push((id, decision));
     }

@@ -510,3 +510,85 @@ fn a_schema_change_renames_and_drops_candidates() {
         .collect();
     assert_eq!(labels, ["speaker", "quote", "speaker"]);
 }
+
+fn rule(name: &str) -> Origin {
+    Origin::Rule(name.into())
+}
+
+#[test]
+fn accepting_a_link_takes_in_its_pending_end_in_the_same_edit() {
+    let (mut doc, schema) = setup();
+    add_span(&mut doc, &schema, "Volodymyr Zelensky", "actor");
+    let quote_key = key(&doc, "\"We want peace,\"", "quote");
+    let quote = propose(
+        &mut doc,
+        &schema,
+        Proposal::Span(quote_key.clone()),
+        rule("quotes"),
+    );
+    let link = Proposal::Link {
+        from: quote_key,
+        to: key(&doc, "Volodymyr Zelensky", "actor"),
+        link_type: "said_by".into(),
+    };
+    let id = propose(&mut doc, &schema, link, rule("speakers"));
+    let edit = doc
+        .accept_candidate_edit(id, &schema)
+        .expect("the end is pending");
+    assert!(matches!(edit, Edit::Batch(_)), "one undo step: {edit:?}");
+    apply_undo_redo(&mut doc, &schema, edit);
+    assert_eq!(doc.links().len(), 1);
+    assert_eq!(doc.spans().len(), 2);
+    assert_eq!(decision(&doc, id), Decision::Accepted);
+    assert_eq!(decision(&doc, quote), Decision::Accepted);
+}
+
+#[test]
+fn accepting_several_lists_the_ends_taken_in_and_what_is_left() {
+    let (mut doc, schema) = setup();
+    add_span(&mut doc, &schema, "Volodymyr Zelensky", "actor");
+    let actor = key(&doc, "Volodymyr Zelensky", "actor");
+    let quote_key = key(&doc, "\"We want peace,\"", "quote");
+    let kyiv_key = key(&doc, "Kyiv", "quote");
+    let quote = propose(
+        &mut doc,
+        &schema,
+        Proposal::Span(quote_key.clone()),
+        rule("quotes"),
+    );
+    let kyiv = propose(
+        &mut doc,
+        &schema,
+        Proposal::Span(kyiv_key.clone()),
+        rule("quotes"),
+    );
+    let link_to = |from: SpanKey| Proposal::Link {
+        from,
+        to: actor.clone(),
+        link_type: "said_by".into(),
+    };
+    let first = propose(&mut doc, &schema, link_to(quote_key), rule("speakers"));
+    let second = propose(&mut doc, &schema, link_to(kyiv_key), rule("speakers"));
+    // Rejecting Kyiv's span rejects its link too; reopen the link by hand to test the
+    // refusal.
+    let edit = doc.reject_candidate_edit(kyiv).expect("pending");
+    doc.apply(edit, &schema).expect("valid");
+    let reopen = Edit::SetDecision {
+        id: second,
+        from: Decision::Rejected,
+        to: Decision::Pending,
+    };
+    doc.apply(reopen, &schema).expect("valid");
+    let acceptance = doc.accept_candidates_edit(&[second, first], &schema);
+    assert_eq!(acceptance.accepted, [first]);
+    assert_eq!(acceptance.for_links, [quote]);
+    assert!(
+        matches!(acceptance.left.as_slice(), [(id, EditError::MissingLinkEnd(_))] if *id == second),
+        "{:?}",
+        acceptance.left
+    );
+    apply_undo_redo(&mut doc, &schema, acceptance.edit);
+    assert_eq!(decision(&doc, quote), Decision::Accepted);
+    assert_eq!(decision(&doc, second), Decision::Pending);
+    assert_eq!(doc.links().len(), 1);
+}

@@ -14,8 +14,8 @@ pub mod words;
 
 pub use attribution::{Attribution, SAID_BY};
 pub use candidate::{
-    Candidate, CandidateCounts, CandidateId, Comment, CommentTarget, Decision, Origin, Proposal,
-    SpanKey,
+    Acceptance, Candidate, CandidateCounts, CandidateId, Comment, CommentTarget, Decision, Origin,
+    Proposal, SpanKey,
 };
 pub use document::{Document, Link, LinkId, MAX_NEXT_ID, Span, SpanId, Status, text_digest};
 pub use edit::{Edit, EditError, check_link_labels};

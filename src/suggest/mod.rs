@@ -35,7 +35,8 @@ mod tests;
 use std::collections::{BTreeMap, HashSet};
 
 use crate::model::{
-    Document, Edit, Origin, Project, Proposal, Schema, SpanId, SpanKey, check_link_labels,
+    Document, Edit, EditError, Origin, Project, Proposal, Schema, SpanId, SpanKey,
+    check_link_labels,
 };
 
 pub use consistency::{Fix, FixError, fix_inconsistency};
@@ -242,6 +243,9 @@ pub enum SuggestError {
     /// A link's end is neither in the document nor among the suggestions applied.
     #[error("the suggested link needs the span {0}, which is not in the document")]
     MissingLinkEnd(SpanKey),
+    /// An edit the suggestions make was refused.
+    #[error(transparent)]
+    Edit(#[from] EditError),
 }
 
 /// A span as the rules see it: a byte range, its label, and its id when it is in the
@@ -342,20 +346,15 @@ impl<'d> Context<'d> {
     fn has_label(&self, label: &str) -> bool {
         self.schema.label(label).is_some()
     }
-
-    /// Collects a proposal unless the document already has it as a candidate.
-    fn push(&self, out: &mut Vec<Suggestion>, proposal: Proposal, rule: Rule) {
-        if !self.taken.contains(&proposal) {
-            out.push(Suggestion { proposal, rule });
-        }
-    }
 }
 
 /// The suggestions of the configured rules for the document at `doc_index`, in reading
 /// order (spans before the links that start from them). Deterministic: the same project
 /// gives the same list. Proposals the document already has (spans, links, candidates in
 /// any state, so rejected ones too) are left out. Links may name spans that are
-/// themselves suggested in the same list (a speaker for a quotation just found).
+/// themselves suggested in the same list (a speaker for a quotation just found), also
+/// when the rule that finds them does not run (they are listed with their own rule), or
+/// pending span candidates of a rule (accepting the link accepts them).
 pub fn suggest(
     project: &Project,
     doc_index: usize,
@@ -371,40 +370,65 @@ pub fn suggest(
     let cx = Context::new(doc, &project.schema);
     let mut out = Vec::new();
 
-    let names = if config.runs(Rule::Names) {
+    // The speakers rule links the spans the other rules find, whether or not those
+    // rules run: a span found only for a link's sake is listed with its own rule, so a
+    // link is never proposed without its ends (`--apply speakers` takes in the
+    // quotations it attributes).
+    let speakers = config.runs(Rule::Speakers);
+    let names = if config.runs(Rule::Names) || speakers {
         names::names(project, &cx, config)
     } else {
         Vec::new()
     };
-    let quotations = if config.runs(Rule::Quotes) && cx.has_label(&config.quote_label) {
+    let quotations = if (config.runs(Rule::Quotes) || speakers) && cx.has_label(&config.quote_label)
+    {
         new_quotations(&cx, config)
     } else {
         Vec::new()
     };
-    // Spans the document has as candidates already are not proposed again, nor used as
-    // link ends: a link is proposed only between spans of the document and spans this
-    // list proposes, so applying the whole list always finds both ends.
+    // Spans the document has as candidates already are not proposed again; as link
+    // ends only the pending ones of a rule serve (accepting such a link accepts its
+    // end), never a rejected one.
     let mut proposed = Vec::new();
+    let mut needed = Vec::new();
     for piece in names.into_iter().chain(quotations) {
         let proposal = Proposal::Span(cx.key(&piece));
         if !cx.taken.contains(&proposal) {
-            out.push(Suggestion {
+            let suggestion = Suggestion {
                 proposal,
                 rule: rule_of(&piece, config),
-            });
+            };
+            if config.runs(suggestion.rule) {
+                out.push(suggestion);
+            } else {
+                needed.push(suggestion);
+            }
             proposed.push(piece);
         }
     }
-    if config.runs(Rule::Speakers) {
+    if speakers {
+        proposed.extend(pending_span_pieces(&cx));
         proposed.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
+        let mut ends = HashSet::new();
         for (from, to, link_type) in speakers::links(&cx, config, &proposed) {
             let proposal = Proposal::Link {
                 from: cx.key(&from),
                 to: cx.key(&to),
                 link_type,
             };
-            cx.push(&mut out, proposal, Rule::Speakers);
+            if !cx.taken.contains(&proposal) {
+                ends.extend(proposal.keys().cloned());
+                out.push(Suggestion {
+                    proposal,
+                    rule: Rule::Speakers,
+                });
+            }
         }
+        out.extend(
+            needed
+                .into_iter()
+                .filter(|s| s.proposal.keys().all(|k| ends.contains(k))),
+        );
     }
     out.sort_by(|a, b| {
         let key = |s: &Suggestion| {
@@ -415,6 +439,34 @@ pub fn suggest(
     });
     out.dedup();
     Ok(out)
+}
+
+/// The pending span candidates of the suggestion rules that the document does not have
+/// as spans, as pieces the speakers rule may link.
+fn pending_span_pieces(cx: &Context<'_>) -> Vec<Piece> {
+    let mut pieces: Vec<Piece> = cx
+        .doc
+        .candidates()
+        .iter()
+        .filter(|c| c.is_pending() && Rule::of_origin(&c.origin).is_some())
+        .filter_map(|c| match &c.proposal {
+            Proposal::Span(key) if cx.doc.span_with_key(key).is_none() => Some(key),
+            Proposal::Span(_) | Proposal::Link { .. } => None,
+        })
+        .filter_map(|key| {
+            let piece = Piece {
+                start: cx.offsets.byte(key.start),
+                end: cx.offsets.byte(key.end),
+                label: key.label.clone(),
+                id: None,
+            };
+            // A candidate beyond the text (never saved so) is no place to link.
+            (cx.key(&piece) == *key).then_some(piece)
+        })
+        .collect();
+    pieces.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
+    pieces.dedup_by(|a, b| (a.start, a.end, &a.label) == (b.start, b.end, &b.label));
+    pieces
 }
 
 fn rule_of(piece: &Piece, config: &Config) -> Rule {
@@ -451,26 +503,101 @@ pub fn pending_edit(doc: &mut Document, suggestions: &[Suggestion]) -> Edit {
     )
 }
 
-/// An edit that takes the suggestions into the document directly, as accepted
-/// annotations with no candidate record (one batch: spans first, then the links between
-/// them). What the document already has is not added twice. Allocates span and link
-/// ids. Fails when a link names a span that is neither in the document nor suggested.
-pub fn apply_edit(doc: &mut Document, suggestions: &[Suggestion]) -> Result<Edit, SuggestError> {
-    let mut edits = Vec::new();
+/// What [`apply_edit`] takes into a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    /// The one edit that does it: pending candidates accepted, then the new
+    /// suggestions added.
+    pub edit: Edit,
+    /// Everything taken in, as suggestions, in that order: each candidate accepted
+    /// (with the rule that proposed it, a quotation a link needed under `quotes`), then
+    /// each new span and link.
+    pub taken: Vec<Suggestion>,
+    /// How many of `taken` were the document's pending candidates.
+    pub candidates: usize,
+    /// Spans taken in only because a link of a rule applied needs them (a quotation
+    /// for `speakers` alone), by label, as (label, count) in label order.
+    pub for_links: Vec<(String, usize)>,
+    /// Pending candidates of the rules applied that stay open, and why (a link whose
+    /// end was rejected).
+    pub left: Vec<(crate::model::CandidateId, crate::model::EditError)>,
+}
+
+/// An edit that takes the suggestions of `rules` into the document directly, as
+/// accepted annotations (one batch: spans first, then the links between them), with no
+/// candidate record; and accepts the document's pending candidates of those rules,
+/// which [`suggest`] does not propose again (a file suggested in the window and saved),
+/// with the pending span candidates their links need. Rejected candidates stay
+/// rejected. What the document already has is not added twice. Allocates span, link
+/// and candidate ids. Fails when a link names a span that is neither in the document,
+/// nor suggested, nor a pending candidate.
+pub fn apply_edit(
+    doc: &mut Document,
+    schema: &Schema,
+    suggestions: &[Suggestion],
+    rules: &[Rule],
+) -> Result<Applied, SuggestError> {
+    // The pending candidates of the rules, and those a new link needs as its end.
+    let suggested: HashSet<&SpanKey> = suggestions
+        .iter()
+        .filter_map(|s| match &s.proposal {
+            Proposal::Span(key) => Some(key),
+            Proposal::Link { .. } => None,
+        })
+        .collect();
+    let link_ends: HashSet<&SpanKey> = suggestions
+        .iter()
+        .filter(|s| matches!(s.proposal, Proposal::Link { .. }))
+        .flat_map(|s| s.proposal.keys())
+        .filter(|key| !suggested.contains(key) && doc.span_with_key(key).is_none())
+        .collect();
+    let ids: Vec<crate::model::CandidateId> = doc
+        .pending_candidates()
+        .iter()
+        .filter(|c| {
+            Rule::of_origin(&c.origin).is_some_and(|r| rules.contains(&r))
+                || matches!(&c.proposal, Proposal::Span(key) if link_ends.contains(key)
+                    && Rule::of_origin(&c.origin).is_some())
+        })
+        .map(|c| c.id)
+        .collect();
+    let acceptance = doc.accept_candidates_edit(&ids, schema);
+    let mut taken: Vec<Suggestion> = acceptance
+        .accepted
+        .iter()
+        .chain(&acceptance.for_links)
+        .filter_map(|&id| doc.candidate(id))
+        .filter_map(|c| {
+            Some(Suggestion {
+                proposal: c.proposal.clone(),
+                rule: Rule::of_origin(&c.origin)?,
+            })
+        })
+        .collect();
+    let candidates = acceptance.accepted.len() + acceptance.for_links.len();
+    // The new suggestions are built on the document as the acceptance leaves it.
+    let mut after = doc.clone();
+    after.apply(acceptance.edit.clone(), schema)?;
+    let mut edits = vec![acceptance.edit];
     let mut planned: BTreeMap<SpanKey, SpanId> = BTreeMap::new();
+    let mut for_links: BTreeMap<String, usize> = BTreeMap::new();
     for suggestion in suggestions {
         if let Proposal::Span(key) = &suggestion.proposal
-            && doc.span_with_key(key).is_none()
+            && after.span_with_key(key).is_none()
             && !planned.contains_key(key)
         {
-            let edit = doc.add_span_edit(key.start, key.end, &key.label);
+            let edit = after.add_span_edit(key.start, key.end, &key.label);
             if let Edit::AddSpan(span) = &edit {
                 planned.insert(key.clone(), span.id);
             }
             edits.push(edit);
+            if !rules.contains(&suggestion.rule) {
+                *for_links.entry(key.label.clone()).or_default() += 1;
+            }
+            taken.push(suggestion.clone());
         }
     }
-    let mut linked: HashSet<(SpanId, SpanId, String)> = doc
+    let mut linked: HashSet<(SpanId, SpanId, String)> = after
         .links()
         .iter()
         .map(|l| (l.from, l.to, l.link_type.clone()))
@@ -485,17 +612,25 @@ pub fn apply_edit(doc: &mut Document, suggestions: &[Suggestion]) -> Result<Edit
             continue;
         };
         let resolve = |key: &SpanKey| {
-            doc.span_with_key(key)
+            after
+                .span_with_key(key)
                 .map(|s| s.id)
                 .or_else(|| planned.get(key).copied())
                 .ok_or_else(|| SuggestError::MissingLinkEnd(key.clone()))
         };
         let (from_id, to_id) = (resolve(from)?, resolve(to)?);
         if linked.insert((from_id, to_id, link_type.clone())) {
-            edits.push(doc.add_link_edit(from_id, to_id, link_type));
+            edits.push(after.add_link_edit(from_id, to_id, link_type));
+            taken.push(suggestion.clone());
         }
     }
-    Ok(Edit::Batch(edits))
+    Ok(Applied {
+        edit: Edit::Batch(edits),
+        taken,
+        candidates,
+        for_links: for_links.into_iter().collect(),
+        left: acceptance.left,
+    })
 }
 
 /// Whether the schema allows a link of `link_type` between spans of these labels.

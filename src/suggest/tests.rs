@@ -182,7 +182,11 @@ fn according_to_before_the_claim() {
             ("Ukraine \"pretty well\" supports the US proposal", "claim"),
         ],
     );
-    let links = link_texts(&project, &run(&project, &[Rule::Speakers]));
+    // The quotation inside the claim is found for its link too; the claim's own link:
+    let links: Vec<_> = link_texts(&project, &run(&project, &[Rule::Speakers]))
+        .into_iter()
+        .filter(|(from, _, _)| from.starts_with("Ukraine"))
+        .collect();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].1, "Trump");
 }
@@ -293,8 +297,10 @@ fn speakers_link_to_quotations_and_names_found_in_the_same_run() {
     // The second quote and the second Peskov are suggested too, and applying all of it
     // links them.
     let mut doc = project.documents[0].clone();
-    let edit = apply_edit(&mut doc, &suggestions).expect("the ends are suggested");
-    doc.apply(edit, &project.schema).expect("a valid batch");
+    let applied =
+        apply_edit(&mut doc, &project.schema, &suggestions, &Rule::ALL).expect("ends suggested");
+    doc.apply(applied.edit, &project.schema)
+        .expect("a valid batch");
     assert_eq!(doc.spans().len(), 4);
     assert_eq!(doc.links().len(), 2);
 }
@@ -677,4 +683,77 @@ fn project_of_split() -> Project {
             ("“not now and not ever.”", "quote"),
         ],
     )
+}
+
+#[test]
+fn speakers_alone_list_and_apply_the_quotations_their_links_need() {
+    let project = project(
+        "Peskov said: “We are ready.” The weather was “fine”.",
+        &[("Peskov", "actor")],
+    );
+    let suggestions = run(&project, &[Rule::Speakers]);
+    // The link and its quotation (under its own rule); not the unattributed "fine".
+    assert_eq!(span_texts(&project, &suggestions), ["“We are ready.”"]);
+    assert_eq!(suggestions[0].rule, Rule::Quotes);
+    assert_eq!(link_texts(&project, &suggestions).len(), 1);
+    let mut doc = project.documents[0].clone();
+    let applied = apply_edit(&mut doc, &project.schema, &suggestions, &[Rule::Speakers])
+        .expect("the end is listed");
+    assert_eq!(applied.for_links, [("quote".to_owned(), 1)]);
+    doc.apply(applied.edit, &project.schema).expect("valid");
+    assert_eq!((doc.spans().len(), doc.links().len()), (2, 1));
+}
+
+#[test]
+fn applying_takes_in_pending_candidates_of_the_rules_and_keeps_rejections() {
+    let mut project = project(
+        "Peskov said: “We are ready.” He said \"no\".",
+        &[("Peskov", "actor")],
+    );
+    let schema = project.schema.clone();
+    let suggestions = run(&project, &Rule::ALL);
+    let doc = &mut project.documents[0];
+    let edit = pending_edit(doc, &suggestions);
+    doc.apply(edit, &schema).expect("valid");
+    // Reject the quotation "no"; the rest stays pending, as a window saves it.
+    let no = doc
+        .candidates()
+        .iter()
+        .find(|c| c.proposal.range().0 > 30 && matches!(c.proposal, Proposal::Span(_)))
+        .expect("the second quotation")
+        .id;
+    let edit = doc.reject_candidate_edit(no).expect("pending");
+    doc.apply(edit, &schema).expect("valid");
+    assert!(run(&project, &[Rule::Speakers]).is_empty(), "nothing new");
+    // Applying the speakers takes in the pending link and the quotation it needs.
+    let mut doc = project.documents[0].clone();
+    let applied = apply_edit(&mut doc, &schema, &[], &[Rule::Speakers]).expect("valid");
+    assert_eq!(applied.candidates, 2);
+    assert!(applied.left.is_empty(), "{:?}", applied.left);
+    doc.apply(applied.edit, &schema).expect("valid");
+    assert_eq!((doc.spans().len(), doc.links().len()), (2, 1));
+    assert_eq!(
+        doc.candidate(no).map(|c| c.decision),
+        Some(Decision::Rejected)
+    );
+    assert_eq!(doc.open_candidate_count(), 0);
+}
+
+#[test]
+fn a_new_link_to_a_pending_quotation_accepts_it_when_applied() {
+    let mut project = project("Peskov said: “We are ready.”", &[("Peskov", "actor")]);
+    let schema = project.schema.clone();
+    let quotes = run(&project, &[Rule::Quotes]);
+    let doc = &mut project.documents[0];
+    let edit = pending_edit(doc, &quotes);
+    doc.apply(edit, &schema).expect("valid");
+    // The quotation is pending; the speakers rule links it all the same.
+    let links = run(&project, &[Rule::Speakers]);
+    assert_eq!(link_texts(&project, &links).len(), 1, "{links:?}");
+    assert!(span_texts(&project, &links).is_empty());
+    let mut doc = project.documents[0].clone();
+    let applied = apply_edit(&mut doc, &schema, &links, &[Rule::Speakers]).expect("valid");
+    doc.apply(applied.edit, &schema).expect("valid");
+    assert_eq!((doc.spans().len(), doc.links().len()), (2, 1));
+    assert_eq!(doc.open_candidate_count(), 0);
 }

@@ -312,3 +312,150 @@ fn suggest_fix_gives_a_text_one_label_everywhere_and_saves() {
         assert_eq!(fs::read(&path).expect("read"), before);
     }
 }
+
+#[test]
+fn suggest_apply_speakers_takes_in_the_quotes_their_links_need() {
+    let dir = temp_dir();
+    let path = write_project(dir.path());
+    let output = run(dir.path(), &["suggest", "p.ron", "--apply", "speakers"]);
+    assert_code(&output, 0);
+    let out = stdout(&output);
+    assert!(
+        out.contains("added 1 spans and 1 links; 1 quote span taken in for their links"),
+        "{out}"
+    );
+    let project = store::load(&path).expect("load").project;
+    let doc = &project.documents[0];
+    let [link] = doc.links() else {
+        panic!("one link: {:?}", doc.links())
+    };
+    let quote = doc.span(link.from).expect("the quote");
+    assert_eq!(doc.span_text(quote), "“We are ready to meet.”");
+    // The second Peskov (the names rule) was not applied.
+    assert_eq!(doc.spans().len(), 2);
+}
+
+/// The project of [`write_project`] after the window's Suggest and a save: every
+/// suggestion a pending candidate.
+fn write_pending_project(dir: &Path) -> std::path::PathBuf {
+    let path = write_project(dir);
+    let mut project = store::load(&path).expect("load").project;
+    let config = marginalia::suggest::Config::default();
+    let suggestions = marginalia::suggest::suggest(&project, 0, &config).expect("doc");
+    assert_eq!(suggestions.len(), 3);
+    let schema = project.schema.clone();
+    let doc = &mut project.documents[0];
+    let edit = marginalia::suggest::pending_edit(doc, &suggestions);
+    doc.apply(edit, &schema).expect("valid");
+    store::save(&project, &path, None, SaveMode::Force).expect("save");
+    path
+}
+
+#[test]
+fn suggest_apply_takes_in_the_files_pending_suggestions() {
+    let dir = temp_dir();
+    let path = write_pending_project(dir.path());
+    let output = run(dir.path(), &["suggest", "p.ron"]);
+    assert_code(&output, 0);
+    let out = stdout(&output);
+    assert!(
+        out.contains("0 suggestions; 3 more pending in the file as candidates"),
+        "{out}"
+    );
+
+    let output = run(dir.path(), &["suggest", "p.ron", "--apply", "quotes"]);
+    assert_code(&output, 0);
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "added 1 spans and 0 links, of them 1 pending suggestions of the file accepted"
+        ),
+        "{out}"
+    );
+    let project = store::load(&path).expect("load").project;
+    let doc = &project.documents[0];
+    assert_eq!(doc.spans().len(), 2);
+    assert_eq!(
+        doc.open_candidate_count(),
+        2,
+        "speakers and names stay open"
+    );
+
+    let output = run(
+        dir.path(),
+        &["suggest", "p.ron", "--apply", "speakers,names"],
+    );
+    assert_code(&output, 0);
+    let project = store::load(&path).expect("load").project;
+    let doc = &project.documents[0];
+    assert_eq!((doc.spans().len(), doc.links().len()), (3, 1));
+    assert_eq!(doc.open_candidate_count(), 0);
+    let output = run(
+        dir.path(),
+        &["suggest", "p.ron", "--apply", "quotes,speakers,names"],
+    );
+    assert_code(&output, 1);
+}
+
+#[test]
+fn suggest_apply_speakers_accepts_the_pending_quote_their_link_needs() {
+    let dir = temp_dir();
+    let path = write_pending_project(dir.path());
+    let output = run(dir.path(), &["suggest", "p.ron", "--apply", "speakers"]);
+    assert_code(&output, 0);
+    let project = store::load(&path).expect("load").project;
+    let doc = &project.documents[0];
+    assert_eq!((doc.spans().len(), doc.links().len()), (2, 1));
+    // The link and its quotation are accepted; the name stays open.
+    assert_eq!(doc.open_candidate_count(), 1);
+}
+
+#[test]
+fn suggest_apply_keeps_rejected_suggestions_rejected() {
+    let dir = temp_dir();
+    let path = write_pending_project(dir.path());
+    let mut project = store::load(&path).expect("load").project;
+    let schema = project.schema.clone();
+    let doc = &mut project.documents[0];
+    let quote = doc
+        .candidates()
+        .iter()
+        .find(|c| matches!(&c.proposal, Proposal::Span(k) if k.label == "quote"))
+        .expect("the quotation")
+        .id;
+    let edit = doc.reject_candidate_edit(quote).expect("pending");
+    doc.apply(edit, &schema).expect("valid");
+    store::save(&project, &path, None, SaveMode::Force).expect("save");
+    let output = run(
+        dir.path(),
+        &["suggest", "p.ron", "--apply", "quotes,speakers"],
+    );
+    // The link went with its rejected quotation: nothing is left to take.
+    assert_code(&output, 1);
+    let project = store::load(&path).expect("load").project;
+    assert_eq!(project.documents[0].spans().len(), 1);
+}
+
+#[test]
+fn suggest_apply_json_prints_each_applied_suggestion() {
+    let dir = temp_dir();
+    write_project(dir.path());
+    let output = run(
+        dir.path(),
+        &[
+            "suggest",
+            "p.ron",
+            "--apply",
+            "quotes,speakers,names",
+            "--json",
+        ],
+    );
+    assert_code(&output, 0);
+    let objects: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let kinds: Vec<&str> = objects.iter().filter_map(|o| o["kind"].as_str()).collect();
+    assert_eq!(kinds, ["quotes", "names", "speakers"], "{objects:?}");
+    assert_eq!(objects[2]["to"]["text"], "Dmitry Peskov");
+}
