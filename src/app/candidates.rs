@@ -71,19 +71,24 @@ impl Workspace {
         self.selection = None;
     }
 
-    /// Accepts the focused candidate, then focuses the next open one.
-    pub fn accept_focused(&mut self) -> Result<bool, EditError> {
+    /// Accepts the focused candidate, then focuses the next open one. A link whose end
+    /// is a pending span candidate takes that in too, in the same undo step. Returns
+    /// how many such span candidates it took in, `None` when nothing is focused.
+    pub fn accept_focused(&mut self) -> Result<Option<usize>, EditError> {
         let Some(id) = self.focused_candidate else {
-            return Ok(false);
+            return Ok(None);
         };
         let schema = self.project.schema.clone();
         let Some(doc) = self.project.documents.get_mut(self.current) else {
-            return Ok(false);
+            return Ok(None);
         };
-        let edit = doc.accept_candidate_edit(id, &schema)?;
-        self.apply(edit)?;
+        let mut acceptance = doc.accept_candidates_edit(&[id], &schema);
+        if let Some((_, error)) = acceptance.left.pop() {
+            return Err(error);
+        }
+        self.apply(acceptance.edit)?;
         self.after_decision(id);
-        Ok(true)
+        Ok(Some(acceptance.for_links.len()))
     }
 
     /// Rejects the focused candidate, then focuses the next open one.
@@ -192,7 +197,16 @@ impl MarginaliaApp {
     /// Accepts the focused candidate (Enter).
     pub(super) fn accept_focused_candidate(&mut self) {
         let result = self.ws.accept_focused();
-        self.after_candidate_decision(result);
+        let taken_in = result.as_ref().ok().copied().flatten().unwrap_or(0);
+        self.after_candidate_decision(result.map(|done| done.is_some()));
+        if taken_in > 0 {
+            let left = self.ws.project.open_candidate_count();
+            self.status_message = Some(format!(
+                "Accepted the link and the {taken_in} suggested span{} it needs; {left} open \
+                 candidate(s) left.",
+                plural(taken_in)
+            ));
+        }
     }
 
     /// Rejects the focused candidate (Backspace when one is focused).
@@ -227,9 +241,39 @@ impl MarginaliaApp {
             Ok(false) => {
                 self.status_message = Some("No candidate in focus: F8 steps to one.".into());
             }
-            Err(error) => self.status_message = Some(format!("Not done: {error}")),
+            Err(error) => self.status_message = Some(self.not_done(&error)),
         }
     }
+
+    /// "Not done: …" for a refused decision, naming a missing link end by its label's
+    /// name and its text rather than by key.
+    fn not_done(&self, error: &EditError) -> String {
+        match error {
+            EditError::MissingLinkEnd(key) => {
+                let label = self
+                    .ws
+                    .project
+                    .schema
+                    .label(&key.label)
+                    .map_or(key.label.as_str(), |l| l.name.as_str());
+                let text = self
+                    .ws
+                    .document()
+                    .and_then(|d| d.slice(key.start, key.end))
+                    .map(|t| shorten(t, 40))
+                    .unwrap_or_default();
+                format!(
+                    "Not done: the link needs the {label} “{text}”, which is neither in the \
+                     document nor an open suggestion (it was rejected or removed)."
+                )
+            }
+            error => format!("Not done: {error}"),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// The candidates section of the side panel: what is left, the focused candidate, the
@@ -341,93 +385,207 @@ pub fn comment_field_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
 }
 
 impl MarginaliaApp {
-    /// Document → Suggest: the suggestion rules' proposals for the current document,
-    /// added as pending candidates (one undoable step), never applied silently. What was
-    /// rejected before is not proposed again. The speakers rule uses the project's
-    /// reporting verbs (Project settings).
+    /// Review → Suggest: the suggestion rules' proposals for every document of the
+    /// project, added as pending candidates in one undoable step (an ordinary batch when
+    /// only one document gets any, else one project-wide change), never applied
+    /// silently. What was rejected before is not proposed again. The speakers rule uses
+    /// the project's reporting verbs (Project settings).
     pub(super) fn suggest_here(&mut self) {
-        let index = self.ws.current;
-        let suggestions = match crate::suggest::suggest(
-            &self.ws.project,
-            index,
-            &crate::suggest::Config::for_project(&self.ws.project),
-        ) {
-            Ok(suggestions) => suggestions,
-            Err(error) => {
-                self.status_message = Some(format!("Not done: {error}"));
-                return;
-            }
-        };
-        if suggestions.is_empty() {
-            self.status_message = Some("Nothing to suggest here.".into());
+        let count = self.ws.project.documents.len();
+        if count == 0 {
+            self.status_message =
+                Some("The project has no documents yet: add an article first.".into());
             return;
         }
-        let Some(doc) = self.ws.project.documents.get_mut(index) else {
+        let config = crate::suggest::Config::for_project(&self.ws.project);
+        let mut found = Vec::new();
+        for index in 0..count {
+            match crate::suggest::suggest(&self.ws.project, index, &config) {
+                Ok(suggestions) if !suggestions.is_empty() => found.push((index, suggestions)),
+                Ok(_) => {}
+                Err(error) => {
+                    self.status_message = Some(format!("Not done: {error}"));
+                    return;
+                }
+            }
+        }
+        if found.is_empty() {
+            self.nothing_new_to_suggest();
             return;
+        }
+        let total: usize = found.iter().map(|(_, s)| s.len()).sum();
+        let documents = found.len();
+        let mut edits = Vec::new();
+        for (index, suggestions) in &found {
+            if let Some(doc) = self.ws.project.documents.get_mut(*index) {
+                edits.push((*index, crate::suggest::pending_edit(doc, suggestions)));
+            }
+        }
+        let first = edits.first().map(|(index, _)| *index);
+        let result = match (edits.len(), first) {
+            (1, Some(index)) => {
+                // One document: an ordinary edit in its own history, shown.
+                self.ws.show_document(index);
+                match edits.pop() {
+                    Some((_, edit)) => self.ws.apply(edit),
+                    None => Ok(()),
+                }
+            }
+            _ => self
+                .ws
+                .apply_to_documents(super::workspace::ProjectChange::Suggestions, edits),
         };
-        let edit = crate::suggest::pending_edit(doc, &suggestions);
-        match self.ws.apply(edit) {
+        match result {
             Ok(()) => {
+                // The first open one from the start of this document (or the next).
+                self.ws.focused_candidate = None;
+                self.ws.step_candidate(true);
+                self.scroll_to_candidate();
                 self.status_message = Some(format!(
-                    "{} suggestion(s): F8 steps to them, Enter accepts, Backspace rejects.",
-                    suggestions.len()
+                    "{total} suggestion{} in {documents} document{}; F8 steps, Enter accepts, \
+                     Backspace rejects.",
+                    plural(total),
+                    plural(documents)
                 ));
-                self.step_candidate(true);
             }
-            Err(error) => self.status_message = Some(format!("Not done: {error}")),
+            Err(error) => self.status_message = Some(self.not_done(&error)),
         }
+    }
+
+    /// Suggest found nothing new: the open suggestions there are, the first focused.
+    fn nothing_new_to_suggest(&mut self) {
+        let open = self
+            .ws
+            .project
+            .documents
+            .iter()
+            .flat_map(|d| d.pending_candidates())
+            .filter(|c| matches!(c.origin, Origin::Rule(_)))
+            .count();
+        if open == 0 {
+            self.status_message = Some("Nothing to suggest in this project.".into());
+            return;
+        }
+        let focused_is_suggestion = self
+            .ws
+            .focused_candidate()
+            .is_some_and(|c| c.is_pending() && matches!(c.origin, Origin::Rule(_)));
+        if !focused_is_suggestion {
+            self.ws.focused_candidate = None;
+            self.ws.step_candidate(true);
+            self.scroll_to_candidate();
+        }
+        self.status_message = Some(format!(
+            "Nothing new; {open} suggestion{} {} still open: F8 steps through them.",
+            plural(open),
+            if open == 1 { "is" } else { "are" }
+        ));
     }
 
     /// Accepts (or rejects) every open candidate of the focused one's kind (the same
     /// suggestion rule, the same colleagues, the same merge side) in this document, as
-    /// one undoable step. Those that cannot be taken (a link whose end was rejected) stay
-    /// open.
+    /// one undoable step. Accepting links takes in the suggested spans they need; those
+    /// that cannot be taken (a link whose end was rejected) stay open, and the status
+    /// says how many and why.
     pub(super) fn decide_all_of_kind(&mut self, accept: bool) {
         let schema = self.ws.project.schema.clone();
         let Some(origin) = self.ws.focused_candidate().map(|c| c.origin.clone()) else {
             self.status_message = Some("No candidate in focus: F8 steps to one.".into());
             return;
         };
-        let Some(doc) = self.ws.document() else {
+        let current = self.ws.current;
+        let Some(doc) = self.ws.project.documents.get_mut(current) else {
             return;
         };
-        let mut ids: Vec<CandidateId> = doc
+        let ids: Vec<CandidateId> = doc
             .pending_candidates()
             .iter()
             .filter(|c| c.origin == origin)
             .map(|c| c.id)
             .collect();
-        // Spans before links, so a link finds the spans accepted just before it.
-        ids.sort_by_key(|id| {
-            doc.candidate(*id)
-                .map(|c| matches!(c.proposal, Proposal::Link { .. }))
-        });
-        // Each decision is made on a scratch copy after the ones before it, so the batch
-        // holds only edits that fit together.
-        let mut scratch = doc.clone();
-        let mut edits = Vec::new();
-        for id in ids {
-            let edit = if accept {
-                scratch.accept_candidate_edit(id, &schema)
-            } else {
-                scratch.reject_candidate_edit(id)
-            };
-            if let Ok(edit) = edit
-                && scratch.apply(edit.clone(), &schema).is_ok()
-            {
-                edits.push(edit);
+        let (edit, message) = if accept {
+            let acceptance = doc.accept_candidates_edit(&ids, &schema);
+            let n = acceptance.accepted.len();
+            let mut message = format!("Accepted {n} {}", kind_text(&origin, n));
+            if !acceptance.for_links.is_empty() {
+                let n = acceptance.for_links.len();
+                message.push_str(&format!(
+                    " and the {n} suggested span{} their links need",
+                    plural(n)
+                ));
             }
-        }
-        let count = edits.len();
-        let result = self.ws.apply(crate::model::Edit::Batch(edits));
-        match result {
+            message.push_str("; Ctrl+Z undoes.");
+            if let Some((_, error)) = acceptance.left.first() {
+                let n = acceptance.left.len();
+                message.push_str(&format!(
+                    " {n} stay{} open: {}",
+                    if n == 1 { "s" } else { "" },
+                    self.not_done(error).trim_start_matches("Not done: ")
+                ));
+            }
+            (acceptance.edit, message)
+        } else {
+            // Each rejection is made on a scratch copy after the ones before it (a span's
+            // rejection rejects the links that need it), so the batch holds only edits
+            // that fit together.
+            let mut scratch = doc.clone();
+            let mut edits = Vec::new();
+            let mut decisions = 0;
+            for id in ids {
+                if let Ok(edit) = scratch.reject_candidate_edit(id)
+                    && let Ok(undo) = scratch.apply(edit.clone(), &schema)
+                {
+                    decisions += decisions_in(&undo);
+                    edits.push(edit);
+                }
+            }
+            let n = edits.len();
+            let mut message = format!("Rejected {n} {}", kind_text(&origin, n));
+            if decisions > n {
+                let links = decisions - n;
+                message.push_str(&format!(
+                    " and the {links} suggested link{} that needed them",
+                    plural(links)
+                ));
+            }
+            message.push_str("; Ctrl+Z undoes.");
+            (crate::model::Edit::Batch(edits), message)
+        };
+        match self.ws.apply(edit) {
             Ok(()) => {
-                let verb = if accept { "Accepted" } else { "Rejected" };
-                self.status_message = Some(format!("{verb} {count} candidate(s)."));
                 self.ws.focused_candidate = None;
-                self.step_candidate(true);
+                self.ws.step_candidate(true);
+                self.scroll_to_candidate();
+                self.status_message = Some(message);
             }
-            Err(error) => self.status_message = Some(format!("Not done: {error}")),
+            Err(error) => self.status_message = Some(self.not_done(&error)),
         }
+    }
+}
+
+/// What `n` candidates of a kind are called in messages: "name suggestions".
+fn kind_text(origin: &Origin, n: usize) -> String {
+    let s = plural(n);
+    match origin {
+        Origin::Rule(rule) => {
+            let noun = match crate::suggest::Rule::of_origin(origin) {
+                Some(crate::suggest::Rule::Quotes) => "quote",
+                Some(crate::suggest::Rule::Speakers) => "speaker",
+                Some(crate::suggest::Rule::Names) => "name",
+                None => rule.as_str(),
+            };
+            format!("{noun} suggestion{s}")
+        }
+        Origin::Annotators(names) => format!("candidate{s} from {}", names.join(", ")),
+        Origin::Merge(side) => format!("merge candidate{s} from {side}"),
+    }
+}
+
+/// How many candidate decisions an edit (or the inverse of one) holds.
+fn decisions_in(edit: &crate::model::Edit) -> usize {
+    match edit {
+        crate::model::Edit::SetDecision { .. } => 1,
+        crate::model::Edit::Batch(edits) => edits.iter().map(decisions_in).sum(),
+        _ => 0,
     }
 }

@@ -109,6 +109,8 @@ pub enum ProjectChange {
     Article,
     /// One text given one label in several documents (the consistency panel's fix).
     ConsistencyFix,
+    /// Suggestions added as pending candidates to several documents (Suggest).
+    Suggestions,
 }
 
 impl ProjectChange {
@@ -119,6 +121,7 @@ impl ProjectChange {
             ProjectChange::Import => "dataset import",
             ProjectChange::Article => "added article",
             ProjectChange::ConsistencyFix => "consistency fix",
+            ProjectChange::Suggestions => "suggestions added",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
 use marginalia::app::{MarginaliaApp, Prefs, Recovery};
 use marginalia::model::{Decision, Document, Project, Proposal};
 
@@ -387,4 +388,152 @@ fn the_projects_reporting_verbs_are_edited_in_settings_used_by_suggest_and_undon
     assert_eq!(harness.state().ws.project.reporting_verbs, None);
     press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
     assert_eq!(suggested_speakers(&harness), ["Peskov"]);
+}
+
+/// The window on a project of these documents, unsaved.
+fn app_on(documents: Vec<Document>) -> Harness<'static, MarginaliaApp> {
+    let mut project = Project::new("Talks", "alice");
+    project.documents = documents;
+    let mut app = MarginaliaApp::new(None, Prefs::default(), Recovery::disabled());
+    app.ws = marginalia::app::Workspace::new(project, marginalia::app::Origin::Unsaved, None);
+    super::harness_for(app)
+}
+
+/// The document of [`write_project`]: Zelensky labelled once.
+fn talks() -> Document {
+    let schema = marginalia::model::Schema::default();
+    let mut doc = Document::new("talks", "Talks", TEXT);
+    let start = TEXT[..TEXT.find("Zelensky").expect("name")].chars().count();
+    let edit = doc.add_span_edit(start, start + "Zelensky".len(), "actor");
+    doc.apply(edit, &schema).expect("span");
+    doc
+}
+
+fn status(harness: &Harness<'_, MarginaliaApp>) -> String {
+    harness.state().status_message.clone().unwrap_or_default()
+}
+
+/// F8 until a link candidate is in focus.
+fn focus_a_link(harness: &mut Harness<'_, MarginaliaApp>) {
+    for _ in 0..10 {
+        let focused = harness.state().ws.focused_candidate().cloned();
+        if focused.is_some_and(|c| matches!(c.proposal, Proposal::Link { .. })) {
+            return;
+        }
+        press(harness, Modifiers::NONE, Key::F8);
+    }
+    panic!("no link candidate: {:?}", pending(harness));
+}
+
+#[test]
+fn accepting_a_suggested_speaker_takes_in_its_suggested_quote_in_one_undo_step() {
+    let mut harness = app_on(vec![talks()]);
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    focus_a_link(&mut harness);
+    press(&mut harness, Modifiers::NONE, Key::Enter);
+    let message = status(&harness);
+    assert!(
+        message.contains("Accepted the link and the 1 suggested span it needs"),
+        "{message}"
+    );
+    let doc = harness.state().ws.document().expect("doc");
+    let [link] = doc.links() else {
+        panic!("one link: {:?}", doc.links())
+    };
+    let quote = doc.span(link.from).expect("the quote is a span now");
+    assert_eq!(doc.span_text(quote), "“We are ready,”");
+    // One Ctrl+Z takes back both.
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    let doc = harness.state().ws.document().expect("doc");
+    assert!(doc.links().is_empty());
+    assert_eq!(doc.spans().len(), 1, "only the actor");
+    assert!(pending(&harness).len() >= 3, "all open again");
+}
+
+#[test]
+fn accept_all_speakers_takes_in_their_quotes_and_reject_all_counts() {
+    let mut harness = app_on(vec![talks()]);
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    focus_a_link(&mut harness);
+    harness.get_by_label("Accept all of this kind").click();
+    harness.run();
+    let message = status(&harness);
+    assert!(
+        message.contains("Accepted 1 speaker suggestion and the 1 suggested span their links need"),
+        "{message}"
+    );
+    let doc = harness.state().ws.document().expect("doc");
+    assert_eq!(doc.links().len(), 1);
+
+    // What is left is the name seen before: reject all of it.
+    let focused = harness
+        .state()
+        .ws
+        .focused_candidate()
+        .cloned()
+        .expect("focused");
+    assert_eq!(focused.origin.to_string(), "suggested by rule `names`");
+    harness.get_by_label("Reject all of this kind").click();
+    harness.run();
+    let message = status(&harness);
+    assert_eq!(message, "Rejected 1 name suggestion; Ctrl+Z undoes.");
+}
+
+#[test]
+fn suggest_again_with_nothing_new_focuses_the_open_suggestions() {
+    let mut harness = app_on(vec![talks()]);
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    let open = pending(&harness).len();
+    harness.state_mut().ws.focused_candidate = None;
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    assert_eq!(
+        status(&harness),
+        format!("Nothing new; {open} suggestions are still open: F8 steps through them.")
+    );
+    assert!(harness.state().ws.focused_candidate().is_some());
+    assert_eq!(pending(&harness).len(), open, "nothing added twice");
+}
+
+#[test]
+fn suggest_covers_every_document_in_one_undo_step() {
+    let other = Document::new(
+        "later",
+        "Later",
+        "Zelensky spoke again. “Not yet,” Zelensky said.\n",
+    );
+    let mut harness = app_on(vec![talks(), other]);
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    let open: Vec<usize> = harness
+        .state()
+        .ws
+        .project
+        .documents
+        .iter()
+        .map(Document::open_candidate_count)
+        .collect();
+    assert!(open.iter().all(|&n| n > 0), "both documents: {open:?}");
+    let total: usize = open.iter().sum();
+    assert_eq!(
+        status(&harness),
+        format!("{total} suggestions in 2 documents; F8 steps, Enter accepts, Backspace rejects.")
+    );
+    // F8 goes on into the second document.
+    for _ in 0..open[0] {
+        press(&mut harness, Modifiers::NONE, Key::F8);
+    }
+    assert_eq!(harness.state().ws.current, 1);
+    assert!(harness.state().ws.focused_candidate().is_some());
+    // One Ctrl+Z takes all of it back.
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert_eq!(harness.state().ws.project.open_candidate_count(), 0);
+}
+
+#[test]
+fn suggest_on_a_project_without_documents_says_to_add_one() {
+    let mut harness = app_on(Vec::new());
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    assert_eq!(
+        status(&harness),
+        "The project has no documents yet: add an article first."
+    );
 }
