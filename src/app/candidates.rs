@@ -514,7 +514,7 @@ impl MarginaliaApp {
                     plural(n)
                 ));
             }
-            message.push_str("; Ctrl+Z undoes.");
+            message.push_str(undo_hint(&acceptance.edit));
             if let Some((_, error)) = acceptance.left.first() {
                 let n = acceptance.left.len();
                 message.push_str(&format!(
@@ -548,8 +548,9 @@ impl MarginaliaApp {
                     plural(links)
                 ));
             }
-            message.push_str("; Ctrl+Z undoes.");
-            (crate::model::Edit::Batch(edits), message)
+            let edit = crate::model::Edit::Batch(edits);
+            message.push_str(undo_hint(&edit));
+            (edit, message)
         };
         match self.ws.apply(edit) {
             Ok(()) => {
@@ -578,6 +579,15 @@ fn kind_text(origin: &Origin, n: usize) -> String {
         }
         Origin::Annotators(names) => format!("candidate{s} from {}", names.join(", ")),
         Origin::Merge(side) => format!("merge candidate{s} from {side}"),
+    }
+}
+
+/// "; Ctrl+Z undoes." after a decision that changes something, else a full stop.
+fn undo_hint(edit: &crate::model::Edit) -> &'static str {
+    if edit.is_noop() {
+        "."
+    } else {
+        "; Ctrl+Z undoes."
     }
 }
 

@@ -12,10 +12,12 @@
 //! A suggestion is a [`Proposal`], the same thing a colleague's span in review is: the
 //! window adds suggestions as pending candidates ([`pending_edit`]) so that they are
 //! stepped through, accepted and rejected like any other candidate, and the CLI may take
-//! them into the document directly ([`apply_edit`]). Both are ordinary edits. What a
-//! document already has, as a span, a link or a candidate in any state, is never
-//! proposed again: a rejected suggestion stays rejected because its rejected candidate
-//! is saved with the document.
+//! them into the document directly ([`apply_edit`], which also accepts the pending
+//! candidates of the rules it applies). Both are ordinary edits. What a document already
+//! has, as a span, a link or a candidate in any state, is never proposed again: a
+//! rejected suggestion stays rejected because its rejected candidate is saved with the
+//! document. A speaker link is proposed with its ends: spans of the document, spans
+//! suggested in the same run (whichever rules run), or pending span candidates.
 //!
 //! [`inconsistencies`] lists the same text labelled differently in different places;
 //! [`fix_inconsistency`] gives every span of such a text one label.
