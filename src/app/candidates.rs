@@ -466,13 +466,21 @@ impl MarginaliaApp {
             self.status_message = Some("Nothing to suggest in this project.".into());
             return;
         }
-        let focused_is_suggestion = self
-            .ws
-            .focused_candidate()
-            .is_some_and(|c| c.is_pending() && matches!(c.origin, Origin::Rule(_)));
-        if !focused_is_suggestion {
-            self.ws.focused_candidate = None;
-            self.ws.step_candidate(true);
+        // The first in reading order, from this document on.
+        let count = self.ws.project.documents.len();
+        let first = (0..count)
+            .map(|step| (self.ws.current + step) % count)
+            .find_map(|index| {
+                let doc = &self.ws.project.documents[index];
+                let pending = doc.pending_candidates();
+                let first = pending
+                    .iter()
+                    .find(|c| matches!(c.origin, Origin::Rule(_)))?;
+                Some((index, first.id))
+            });
+        if let Some((index, id)) = first {
+            self.ws.show_document(index);
+            self.ws.focus_candidate(id);
             self.scroll_to_candidate();
         }
         self.status_message = Some(format!(

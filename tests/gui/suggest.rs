@@ -484,13 +484,18 @@ fn suggest_again_with_nothing_new_focuses_the_open_suggestions() {
     let mut harness = app_on(vec![talks()]);
     press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
     let open = pending(&harness).len();
+    let first = harness.state().ws.focused_candidate().expect("focused").id;
     harness.state_mut().ws.focused_candidate = None;
     press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
     assert_eq!(
         status(&harness),
         format!("Nothing new; {open} suggestions are still open: F8 steps through them.")
     );
-    assert!(harness.state().ws.focused_candidate().is_some());
+    assert_eq!(
+        harness.state().ws.focused_candidate().map(|c| c.id),
+        Some(first),
+        "the first open suggestion is in focus"
+    );
     assert_eq!(pending(&harness).len(), open, "nothing added twice");
 }
 
