@@ -542,3 +542,39 @@ fn suggest_on_a_project_without_documents_says_to_add_one() {
         "The project has no documents yet: add an article first."
     );
 }
+
+#[test]
+fn a_link_whose_quote_is_gone_says_so_in_words() {
+    let mut doc = talks();
+    let schema = marginalia::model::Schema::default();
+    let quote_end = "“We are ready,”".chars().count();
+    let actor = doc.spans()[0].clone();
+    let link = Proposal::Link {
+        from: marginalia::model::SpanKey {
+            start: 0,
+            end: quote_end,
+            label: "quote".into(),
+        },
+        to: marginalia::model::SpanKey::of(&actor),
+        link_type: "said_by".into(),
+    };
+    let edit = doc.add_candidate_edit(link, marginalia::model::Origin::Rule("speakers".into()));
+    doc.apply(edit, &schema).expect("a valid candidate");
+    let mut harness = app_on(vec![doc]);
+    press(&mut harness, Modifiers::NONE, Key::F8);
+    press(&mut harness, Modifiers::NONE, Key::Enter);
+    assert_eq!(
+        status(&harness),
+        "Not done: the link needs the Quote ““We are ready,””, which is neither in the \
+         document nor an open suggestion (it was rejected or removed)."
+    );
+    assert!(
+        harness
+            .state()
+            .ws
+            .document()
+            .expect("doc")
+            .links()
+            .is_empty()
+    );
+}
