@@ -407,7 +407,10 @@ fn reports_show_texts_in_any_script_as_they_are() {
         "{}",
         stdout(&output)
     );
-    let output = run(dir.path(), &["suggest", "p.ron", "--fix", "e\u{301}cole=actor"]);
+    let output = run(
+        dir.path(),
+        &["suggest", "p.ron", "--fix", "e\u{301}cole=actor"],
+    );
     assert_code(&output, 2);
     assert!(
         stderr(&output).contains("has the text \"e\u{301}cole\""),
