@@ -12,7 +12,7 @@ use crate::formats::{
     self, ExportOptions, Format, FormatError, ImportOptions, Layer, OffsetUnit, Split,
     open_candidates,
 };
-use crate::model::{Document, Origin, Project, Status};
+use crate::model::{Document, Origin, Project, Quoted, Status};
 use crate::store::{self, LoadError, SaveMode};
 
 /// Marginalia: hand-annotate news articles with claims, quotes, locations and actors.
@@ -1168,7 +1168,13 @@ fn suggestion_line(doc: &Document, suggestion: &crate::suggest::Suggestion) -> S
     use crate::model::{Proposal, SpanKey};
     let end = |key: &SpanKey| {
         let text = doc.slice(key.start, key.end).unwrap_or_default();
-        format!("{} [{}, {}) {text:?}", key.label, key.start, key.end)
+        format!(
+            "{} [{}, {}) {}",
+            key.label,
+            key.start,
+            key.end,
+            Quoted(text)
+        )
     };
     let what = match &suggestion.proposal {
         Proposal::Span(key) => end(key),
@@ -1262,7 +1268,11 @@ fn fix_consistency(
             .iter()
             .any(|d| d.spans().iter().any(|s| d.span_text(s) == text));
         if !carried {
-            bail!("no span of {} has the text {text:?}", file.display());
+            bail!(
+                "no span of {} has the text {}",
+                file.display(),
+                Quoted(text)
+            );
         }
         let fix = crate::suggest::fix_inconsistency(&project, text, &label)?;
         writeln!(out, "{}", fix.describe(&project.schema))?;
@@ -1273,7 +1283,7 @@ fn fix_consistency(
         for (index, edit) in fix.edits {
             documents[index]
                 .apply(edit, schema)
-                .map_err(|error| anyhow::anyhow!("cannot fix {text:?}: {error}"))?;
+                .map_err(|error| anyhow::anyhow!("cannot fix {}: {error}", Quoted(text)))?;
         }
     }
     if !changed {
@@ -1325,7 +1335,12 @@ fn consistency(file: &Path, json: bool, out: &mut impl std::io::Write) -> anyhow
                 format!("{} in {}", used.label, places.join(", "))
             })
             .collect();
-        writeln!(out, "{:?}: {}", inconsistency.text, labels.join("; "))?;
+        writeln!(
+            out,
+            "{}: {}",
+            Quoted(&inconsistency.text),
+            labels.join("; ")
+        )?;
     }
     if found.is_empty() {
         if !json {

@@ -100,8 +100,10 @@ impl fmt::Display for RefusedDocument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "document `{}` {:?}: {}; not merged, ours kept",
-            self.id, self.title, self.reason
+            "document `{}` {}: {}; not merged, ours kept",
+            self.id,
+            crate::model::Quoted(&self.title),
+            self.reason
         )
     }
 }

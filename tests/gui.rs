@@ -937,3 +937,52 @@ fn the_recovery_prompt_keeps_its_copy_until_it_is_answered() {
     );
     assert!(!copy.exists(), "discarded when the user said so");
 }
+
+#[test]
+fn undoing_a_link_says_so_instead_of_leaving_linked_in_the_status_line() {
+    let mut harness = sample_app();
+    let quote = {
+        let doc = harness.state().ws.document().expect("the sample");
+        doc.spans()
+            .iter()
+            .find(|s| s.label == "quote")
+            .expect("a quote")
+            .id
+    };
+    harness.state_mut().ws.selected_span = Some(quote);
+    harness.run();
+    harness.key_press(Key::L);
+    harness.run();
+    harness.key_press(Key::Num1);
+    harness.run();
+    let status =
+        |h: &Harness<'_, MarginaliaApp>| h.state().status_message.clone().unwrap_or_default();
+    assert!(
+        status(&harness).starts_with("Linked"),
+        "{}",
+        status(&harness)
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(
+        status(&harness).starts_with("Undone"),
+        "{}",
+        status(&harness)
+    );
+
+    // A click elsewhere while linking ends the link mode, and its prompt with it.
+    harness.state_mut().ws.selected_span = Some(quote);
+    harness.run();
+    harness.key_press(Key::L);
+    harness.run();
+    assert!(harness.state().link_mode.is_some());
+    let (start, _) = find(&harness, "Wednesday");
+    let at = screen_pos(&harness, start) + Vec2::new(2.0, 4.0);
+    click_with(&mut harness, at, Modifiers::NONE);
+    assert!(harness.state().link_mode.is_none());
+    assert!(
+        !status(&harness).contains("press 1"),
+        "{}",
+        status(&harness)
+    );
+}

@@ -109,7 +109,9 @@ impl MarginaliaApp {
                 }
             }
             ViewAction::SelectSpan(id) => {
-                self.link_mode = None;
+                if self.link_mode.take().is_some() {
+                    self.status_message = Some("Link cancelled.".into());
+                }
                 self.ws.selected_span = id;
                 if id.is_some() {
                     self.ws.focused_candidate = None;
@@ -150,7 +152,14 @@ impl MarginaliaApp {
             Ok(workspace::Stepped::Nothing) => {
                 self.status_message = Some(format!("Nothing to {verb}."));
             }
-            Ok(workspace::Stepped::Edit) => {}
+            // Whatever the status line said of the edit ("Linked …") is no longer so.
+            Ok(workspace::Stepped::Edit) => {
+                self.status_message = Some(if verb == "undo" {
+                    "Undone (Ctrl+Shift+Z redoes).".to_owned()
+                } else {
+                    "Redone.".to_owned()
+                });
+            }
             Err(error) => self.status_message = Some(format!("Not done: {error}")),
         }
     }

@@ -185,9 +185,12 @@ impl MarginaliaApp {
             self.status_message = Some(if mode.targets.is_empty() {
                 format!("{name}: no span nearby it can point to. Esc cancels.")
             } else {
+                let digits = match mode.targets.len() {
+                    1 => "1".to_owned(),
+                    n => format!("1–{n}"),
+                };
                 format!(
-                    "{name}: press 1–{} (or click a numbered span); L: next link type; Esc cancels.",
-                    mode.targets.len()
+                    "{name}: press {digits} (or click a numbered span); L: next link type; Esc cancels."
                 )
             });
         }

@@ -226,7 +226,7 @@ fn disagreements_ui(session: &ReviewSession, ui: &mut Ui) {
             ui.horizontal_wrapped(|ui| {
                 swatch(ui, status_color(span.status));
                 ui.strong(label);
-                ui.label(format!("“{}”", shorten(&text, 80)));
+                ui.label(in_quotes(&shorten(&text, 80)));
                 ui.label(RichText::new(format!("— {}", who.join(", "))).italics());
             });
         }
@@ -256,9 +256,9 @@ fn disagreements_ui(session: &ReviewSession, ui: &mut Ui) {
                 .filter_map(|a| comparison.annotators.get(a).map(|a| a.name.as_str()))
                 .collect();
             ui.label(format!(
-                "link “{}” {link_type} “{}” — {}",
-                end_text(link.from),
-                end_text(link.to),
+                "link {} {link_type} {} — {}",
+                in_quotes(&end_text(link.from)),
+                in_quotes(&end_text(link.to)),
                 who.join(", ")
             ));
         }
@@ -507,4 +507,27 @@ fn confusion_ui(ui: &mut Ui, comparison: &Comparison, figures: &Figures, chosen_
             }
         });
     *chosen_pair = chosen;
+}
+
+/// A span's text between quotation marks, unless it starts with its own (a quotation,
+/// marks included: `"We will not give up."` rather than `“"We will not give up."”`).
+pub fn in_quotes(text: &str) -> String {
+    const MARKS: &[char] = &[
+        '"', '“', '”', '«', '»', '„', '‘', '’', '‚', '\'', '‹', '›', '「', '『',
+    ];
+    if text.starts_with(MARKS) {
+        text.to_owned()
+    } else {
+        format!("“{text}”")
+    }
+}
+
+#[cfg(test)]
+mod quote_tests {
+    #[test]
+    fn a_quotation_keeps_its_own_marks() {
+        assert_eq!(super::in_quotes("Kremlin"), "“Kremlin”");
+        assert_eq!(super::in_quotes("\"No.\""), "\"No.\"");
+        assert_eq!(super::in_quotes("« Non »"), "« Non »");
+    }
 }

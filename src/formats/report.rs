@@ -255,8 +255,13 @@ pub(crate) fn describe_span(doc: &Document, span: &Span) -> String {
         shown.push('…');
     }
     format!(
-        "document `{}`, {} [{}, {}) {} {:?}",
-        doc.id, span.id, span.start, span.end, span.label, shown
+        "document `{}`, {} [{}, {}) {} {}",
+        doc.id,
+        span.id,
+        span.start,
+        span.end,
+        span.label,
+        crate::model::Quoted(&shown)
     )
 }
 

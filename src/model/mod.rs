@@ -25,7 +25,7 @@ pub use project::{
     SchemaChangeReport, check_reporting_verbs, normalize_reporting_verb, slug, unique_id,
 };
 pub use schema::{Label, LinkType, Rgb, Schema};
-pub use text::{TextIndex, utf16_len};
+pub use text::{Quoted, TextIndex, utf16_len};
 
 #[cfg(test)]
 mod candidate_tests;

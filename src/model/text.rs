@@ -85,9 +85,52 @@ pub fn utf16_len(text: &str) -> usize {
     text.chars().map(char::len_utf16).sum()
 }
 
+/// `text` in double quotes for messages and reports, escaping only what would make the
+/// line ambiguous (`"`, `\`, line breaks and other control characters). Unlike `{:?}`,
+/// letters with combining marks, Devanagari vowel signs and emoji stay as they are, so
+/// "नमस्ते" reads as itself and not as `नमस\u{94d}त\u{947}`.
+pub struct Quoted<'a>(pub &'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                // Controls, and the bidirectional overrides that could make a terminal
+                // show the line in another order than it has.
+                c if c.is_control()
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+                {
+                    write!(f, "\\u{{{:x}}}", u32::from(c))?
+                }
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_escapes_only_what_would_be_ambiguous() {
+        assert_eq!(
+            Quoted("नमस्ते e\u{301} 👩‍👩‍👧").to_string(),
+            "\"नमस्ते e\u{301} 👩‍👩‍👧\""
+        );
+        assert_eq!(
+            Quoted("say \"no\"\\\n\t\u{7}\u{202e}").to_string(),
+            r#""say \"no\"\\\n\t\u{7}\u{202e}""#
+        );
+    }
 
     const MIXED: &str = "Zoë 👩‍👩‍👧 🇺🇦 e\u{301} 北京 مرحبا\r\nend";
 

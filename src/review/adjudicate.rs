@@ -195,9 +195,9 @@ impl fmt::Display for AdjudicationReport {
                 };
                 writeln!(
                     f,
-                    "  `{}` {:?}: missing from {}{note}",
+                    "  `{}` {}: missing from {}{note}",
                     doc.id,
-                    doc.title,
+                    crate::model::Quoted(&doc.title),
                     self.names(&doc.missing)
                 )?;
             }

@@ -92,9 +92,9 @@ pub fn summary(comparison: &Comparison) -> Vec<String> {
     for (d, from) in missing {
         let doc = &comparison.documents[d];
         lines.push(format!(
-            "  `{}` ({:?}) is missing from {}",
+            "  `{}` ({}) is missing from {}",
             doc.id,
-            doc.title,
+            crate::model::Quoted(&doc.title),
             names(comparison, from).join(", ")
         ));
     }

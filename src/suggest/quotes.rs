@@ -3,7 +3,7 @@
 //! Marks are paired with a stack, per paragraph, so an unbalanced mark never reaches
 //! past its paragraph. A mark's neighbours decide whether it can open or close: a
 //! straight `'` or a `’` between two letters is an apostrophe (Ukraine's), one before a
-//! digit an elision (’90s), and a quotation by single marks needs two letters or more
+//! digit or an elided word an elision (’90s, 'tis, 'em), and a quotation by single marks needs two letters or more
 //! inside (rock 'n' roll is no quotation). Nested quotations give only the outer one:
 //! the inner is part of what the speaker said, and once the outer is a quote span the
 //! inner is covered by it.
@@ -65,6 +65,23 @@ fn is_apostrophe(before: Option<char>, after: Option<char>) -> bool {
     (word(before) && word(after)) || after.is_some_and(|c| c.is_ascii_digit())
 }
 
+/// Words that begin with an apostrophe standing for letters left out ('tis, 'em,
+/// 'cause): the mark before them opens no quotation.
+const ELIDED: &[&str] = &[
+    "tis", "twas", "twere", "twill", "em", "cause", "cos", "cuz", "til", "bout", "kay", "nuff",
+    "sup",
+];
+
+/// Whether `rest` (the text right after a single mark) starts with an elided word.
+fn starts_elided_word(rest: &str) -> bool {
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    ELIDED.contains(&word.as_str())
+}
+
 /// What the mark at this place can do: open (with the partner family) and close.
 fn roles(c: char, before: Option<char>, after: Option<char>) -> (Option<Opener>, bool) {
     let space_before = before.is_none_or(char::is_whitespace);
@@ -116,7 +133,9 @@ fn scan_paragraph(paragraph: &str, offset: usize, found: &mut Vec<(usize, usize)
     let mut chars = paragraph.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let after = chars.peek().map(|&(_, c)| c);
-        if is_mark(c) {
+        let elision =
+            matches!(c, '\'' | '’') && starts_elided_word(&paragraph[at + c.len_utf8()..]);
+        if is_mark(c) && !elision {
             let (opens, closes) = roles(c, before, after);
             // The nearest open quotation this mark can close; marks opened above it
             // and never closed are dropped with it.

@@ -95,6 +95,14 @@ fn apostrophes_are_not_quotation_marks() {
     assert!(quotes_in("Ukraine's army and Ukraine’s allies met.").is_empty());
     assert!(quotes_in("They played rock 'n' roll and rock ’n’ roll all night.").is_empty());
     assert!(quotes_in("Back in the ’90s and the '80s, it was different.").is_empty());
+    // Elided words, and a plural possessive that closes nothing.
+    assert!(quotes_in("It's 'tis the season, rock 'n' roll, the '90s and Jones' car.").is_empty());
+    assert!(quotes_in("Tell ’em ’cause it’s late, said the Joneses’ lawyer.").is_empty());
+    // A quotation that happens to start with such a word is still found when it closes.
+    assert_eq!(
+        quotes_in("She wrote 'Emma and the rest' in 1815."),
+        ["'Emma and the rest'"]
+    );
     // An apostrophe inside a real quotation does not end it.
     assert_eq!(
         quotes_in("He said ‘Russia’s position hasn’t changed’ today."),

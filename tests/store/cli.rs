@@ -388,3 +388,33 @@ fn no_command_without_a_window_prints_help_and_exits_2() {
         stderr(&output)
     );
 }
+
+/// Texts in reports read as themselves: a Hindi quotation, an accent written as a
+/// combining mark, are not turned into `\u{94d}` escapes as Rust's `{:?}` would.
+#[test]
+fn reports_show_texts_in_any_script_as_they_are() {
+    use marginalia::model::{Document, Project};
+    let dir = temp_dir();
+    let text = "“नमस्ते दुनिया” e\u{301}cole.";
+    let mut project = Project::new("hi", "tester");
+    project.documents.push(Document::new("hi", "Hindi", text));
+    let path = dir.path().join("p.ron");
+    store::save(&project, &path, None, store::SaveMode::Safe).expect("save");
+    let output = run(dir.path(), &["suggest", "p.ron"]);
+    assert_code(&output, 0);
+    assert!(
+        stdout(&output).contains("\"“नमस्ते दुनिया”\""),
+        "{}",
+        stdout(&output)
+    );
+    let output = run(
+        dir.path(),
+        &["suggest", "p.ron", "--fix", "e\u{301}cole=actor"],
+    );
+    assert_code(&output, 2);
+    assert!(
+        stderr(&output).contains("has the text \"e\u{301}cole\""),
+        "{}",
+        stderr(&output)
+    );
+}
