@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 
 use super::MarginaliaApp;
 use super::article_view::shorten;
+use super::review_ui::in_quotes;
 use super::workspace::Workspace;
 use crate::model::{Candidate, CandidateId, CommentTarget, Document, EditError, Origin, Proposal};
 
@@ -165,15 +166,15 @@ pub fn origin_text(origin: &Origin) -> String {
 pub fn proposal_text(doc: &Document, proposal: &Proposal) -> String {
     let text = |start: usize, end: usize| shorten(doc.slice(start, end).unwrap_or(""), 60);
     match proposal {
-        Proposal::Span(key) => format!("{}: “{}”", key.label, text(key.start, key.end)),
+        Proposal::Span(key) => format!("{}: {}", key.label, in_quotes(&text(key.start, key.end))),
         Proposal::Link {
             from,
             to,
             link_type,
         } => format!(
-            "link “{}” {link_type} “{}”",
-            text(from.start, from.end),
-            text(to.start, to.end)
+            "link {} {link_type} {}",
+            in_quotes(&text(from.start, from.end)),
+            in_quotes(&text(to.start, to.end))
         ),
     }
 }
@@ -263,8 +264,9 @@ impl MarginaliaApp {
                     .map(|t| shorten(t, 40))
                     .unwrap_or_default();
                 format!(
-                    "Not done: the link needs the {label} “{text}”, which is neither in the \
-                     document nor an open suggestion (it was rejected or removed)."
+                    "Not done: the link needs the {label} {}, which is neither in the document \
+                     nor an open suggestion (it was rejected or removed).",
+                    in_quotes(&text)
                 )
             }
             error => format!("Not done: {error}"),

@@ -565,8 +565,8 @@ fn a_link_whose_quote_is_gone_says_so_in_words() {
     press(&mut harness, Modifiers::NONE, Key::Enter);
     assert_eq!(
         status(&harness),
-        "Not done: the link needs the Quote ““We are ready,””, which is neither in the \
-         document nor an open suggestion (it was rejected or removed)."
+        "Not done: the link needs the Quote “We are ready,”, which is neither in the document \
+         nor an open suggestion (it was rejected or removed)."
     );
     assert!(
         harness
