@@ -113,6 +113,13 @@ impl Sentences {
     }
 }
 
+/// A label's display name ("Actor"), or its key when the schema lacks it.
+fn label_name(schema: &Schema, key: &str) -> String {
+    schema
+        .label(key)
+        .map_or_else(|| key.to_owned(), |l| l.name.clone())
+}
+
 impl MarginaliaApp {
     /// L: starts a link from the selected span, or goes on to its next link type.
     pub(super) fn start_link(&mut self) {
@@ -122,7 +129,8 @@ impl MarginaliaApp {
         let schema = &self.ws.project.schema;
         let types: Vec<&str> = types_from(schema, &label).collect();
         if types.is_empty() {
-            self.status_message = Some(format!("No link type starts from a `{label}`."));
+            let name = label_name(schema, &label);
+            self.status_message = Some(format!("No link type starts from a {name} span."));
             return;
         }
         // Again on the same span: the next type, round.
@@ -148,10 +156,12 @@ impl MarginaliaApp {
             return;
         };
         if !kind.from.contains(&label) {
+            let from: Vec<String> = kind.from.iter().map(|l| label_name(schema, l)).collect();
             self.status_message = Some(format!(
-                "A `{label}` cannot start a “{}” link: it goes from {}.",
+                "A {} span cannot start a “{}” link: it goes from {}.",
+                label_name(schema, &label),
                 kind.name,
-                kind.from.join(", ")
+                from.join(", ")
             ));
             self.link_mode = None;
             return;

@@ -578,3 +578,58 @@ fn a_link_whose_quote_is_gone_says_so_in_words() {
             .is_empty()
     );
 }
+
+/// The story with keys alone, from a file with only the actor marked: the
+/// quotation comes in as a suggestion (Ctrl+Shift+U, Enter), the other suggestions are
+/// rejected (Backspace), Tab selects the quote, L numbers the speakers, 1 links.
+#[test]
+fn a_quote_is_made_and_linked_to_its_speaker_with_keys_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talks.ron");
+    write_project(&path);
+    let mut harness = open(&path);
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    press(&mut harness, Modifiers::NONE, Key::Enter);
+    let mut steps = 0;
+    while harness.state().ws.focused_candidate().is_some() {
+        press(&mut harness, Modifiers::NONE, Key::Backspace);
+        steps += 1;
+        assert!(steps < 10, "the suggestions end");
+    }
+    let doc = harness.state().ws.document().expect("doc");
+    assert!(doc.links().is_empty(), "no link taken from the suggestions");
+    let quote = doc
+        .spans()
+        .iter()
+        .find(|s| s.label == "quote")
+        .expect("the accepted quotation")
+        .id;
+
+    press(&mut harness, Modifiers::NONE, Key::Escape);
+    press(&mut harness, Modifiers::NONE, Key::Tab);
+    assert_eq!(
+        harness.state().ws.selected_span,
+        Some(quote),
+        "Tab: the first span"
+    );
+    press(&mut harness, Modifiers::NONE, Key::L);
+    press(&mut harness, Modifiers::NONE, Key::Num1);
+    let doc = harness.state().ws.document().expect("doc");
+    let links = doc.links();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].from, quote);
+    assert_eq!(
+        doc.span(links[0].to).map(|s| doc.span_text(s)),
+        Some("Zelensky")
+    );
+    press(&mut harness, Modifiers::COMMAND, Key::Z);
+    assert!(
+        harness
+            .state()
+            .ws
+            .document()
+            .expect("doc")
+            .links()
+            .is_empty()
+    );
+}
