@@ -48,6 +48,13 @@ pub struct EdgeMarker {
     pub side: Offscreen,
 }
 
+impl EdgeMarker {
+    /// Whether it stands for an end above the view (else below).
+    pub fn is_above(&self) -> bool {
+        self.side == Offscreen::Above
+    }
+}
+
 /// What the view knows about one frame, for drawing the links.
 pub struct LinkFrame<'a> {
     /// The document.

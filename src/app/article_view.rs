@@ -480,11 +480,18 @@ impl ArticleView {
                 self.last_origin = Some(pos2(left, top));
 
                 if let Some(offset) = scroll_target {
+                    // The row holding the offset, centred: a paragraph taller than the
+                    // view, centred as a whole, could leave the offset off screen.
                     let index = self.paragraph_of(offset);
-                    let y = self.tops[index];
+                    let galley = self.galley(ui, doc, index, font_size, wrap_width);
+                    self.update_tops();
+                    let p = self.paragraphs[index];
+                    let row = galley.pos_from_cursor(CCursor::new(
+                        offset.clamp(p.char_start, p.char_end) - p.char_start,
+                    ));
                     let rect = Rect::from_min_size(
-                        pos2(left, top + y),
-                        Vec2::new(wrap_width, self.heights[index]),
+                        pos2(left, top + self.tops[index] + row.top()),
+                        Vec2::new(wrap_width, row.height().max(1.0)),
                     );
                     ui.scroll_to_rect(rect, Some(egui::Align::Center));
                 }
@@ -554,8 +561,9 @@ impl ArticleView {
                     };
                     let origin = pos2(left, top + self.tops[index]);
                     let p = self.paragraphs[index];
-                    // Tags and badges placed in this paragraph: later ones go beside them.
-                    let mut placed: Vec<Rect> = Vec::new();
+                    // The first rows of the spans starting in this paragraph: where their
+                    // tags and badges go.
+                    let mut heads: Vec<(usize, Rect)> = Vec::new();
                     // Spans: backgrounds outermost first, then underlines by lane.
                     for &span_index in &self.paragraph_spans[index] {
                         let span = &doc.spans()[span_index as usize];
@@ -583,22 +591,7 @@ impl ArticleView {
                                 });
                             }
                             if row == 0 && p.char_start <= span.start {
-                                if let Some(i) = input.numbered.iter().position(|id| *id == span.id)
-                                {
-                                    let badge = number_badge(&painter, rect, i + 1, &mut placed);
-                                    self.badges.push((span.id, badge));
-                                }
-                                if input.show_tags {
-                                    let tag = label_tag(
-                                        &painter,
-                                        input.schema,
-                                        &span.label,
-                                        rect,
-                                        underline_color(color, background),
-                                        &mut placed,
-                                    );
-                                    self.tags.push((span.id, tag));
-                                }
+                                heads.push((span_index as usize, rect));
                             }
                             let y =
                                 text_rect(rect, font_size).bottom() + 1.5 + lane as f32 * LANE_STEP;
@@ -613,6 +606,32 @@ impl ArticleView {
                                 // in reading order, inner after outer.
                                 hovered_span = Some(span_index as usize);
                             }
+                        }
+                    }
+                    // Tags side by side where spans start together: the outer span's
+                    // first, each numbered span's badge just before its own tag.
+                    heads.sort_by_key(|&(i, _)| {
+                        let span = &doc.spans()[i];
+                        (span.start, std::cmp::Reverse(span.end))
+                    });
+                    let mut placed: Vec<Rect> = Vec::new();
+                    for &(span_index, rect) in &heads {
+                        let span = &doc.spans()[span_index];
+                        if let Some(i) = input.numbered.iter().position(|id| *id == span.id) {
+                            let badge = number_badge(&painter, rect, i + 1, &mut placed);
+                            self.badges.push((span.id, badge));
+                        }
+                        if input.show_tags {
+                            let color = label_color(input.schema, &span.label);
+                            let tag = label_tag(
+                                &painter,
+                                input.schema,
+                                &span.label,
+                                rect,
+                                underline_color(color, background),
+                                &mut placed,
+                            );
+                            self.tags.push((span.id, tag));
                         }
                     }
                     // Open candidates: a dashed outline and no fill, never mistaken
@@ -753,17 +772,22 @@ impl ArticleView {
                     // Markers lie partly in the margin, outside the text's response:
                     // each takes its own clicks (and, registered after it, wins them).
                     for marker in &self.markers {
-                        let clicked = ui
+                        let marker_response = ui
                             .interact(
                                 marker.rect,
                                 ui.scope_id().with(("link-marker", marker.span)),
                                 Sense::click(),
                             )
-                            .on_hover_cursor(egui::CursorIcon::PointingHand)
-                            .clicked();
-                        if clicked {
+                            .on_hover_cursor(egui::CursorIcon::PointingHand);
+                        if marker_response.clicked() {
                             self.scroll_to = Some(marker.offset);
                         }
+                        // The marker's text is cut short: the whole far end on hover.
+                        marker_response.on_hover_ui(|ui| {
+                            if let Some(span) = doc.span(marker.span) {
+                                ui.label(shorten(doc.span_text(span), 200));
+                            }
+                        });
                     }
                 } else {
                     self.markers.clear();
@@ -1116,4 +1140,52 @@ pub fn shorten(text: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(at: (f32, f32), width: f32) -> (Pos2, Vec2) {
+        (pos2(at.0, at.1), Vec2::new(width, 9.0))
+    }
+
+    #[test]
+    fn tags_at_one_place_are_laid_side_by_side_in_order() {
+        let mut placed = Vec::new();
+        let (at, size) = tag((100.0, 20.0), 14.0);
+        let first = place_tag(&mut placed, at, size);
+        let second = place_tag(&mut placed, at, size);
+        let third = place_tag(&mut placed, at, Vec2::new(10.0, 9.0));
+        assert_eq!(first.min, at);
+        assert_eq!(second.left(), first.right() + TAG_GAP);
+        assert_eq!(third.left(), second.right() + TAG_GAP);
+        assert!(
+            [first, second, third]
+                .iter()
+                .all(|r| (r.top() - at.y).abs() < f32::EPSILON)
+        );
+    }
+
+    #[test]
+    fn a_tag_moves_past_every_tag_it_would_overlap_and_no_farther() {
+        let mut placed = Vec::new();
+        let a = place_tag(&mut placed, pos2(100.0, 20.0), Vec2::new(14.0, 9.0));
+        // Starts inside the first tag, and would land on one placed just after it.
+        let b = place_tag(
+            &mut placed,
+            pos2(a.right() + TAG_GAP, 20.0),
+            Vec2::new(14.0, 9.0),
+        );
+        let c = place_tag(&mut placed, pos2(105.0, 20.0), Vec2::new(14.0, 9.0));
+        assert_eq!(c.left(), b.right() + TAG_GAP);
+        // One far away, or on another row, stays where it was asked for.
+        let far = place_tag(&mut placed, pos2(300.0, 20.0), Vec2::new(14.0, 9.0));
+        let below = place_tag(&mut placed, pos2(100.0, 60.0), Vec2::new(14.0, 9.0));
+        assert_eq!(far.left(), 300.0);
+        assert_eq!(below.min, pos2(100.0, 60.0));
+        for (i, r) in placed.iter().enumerate() {
+            assert!(placed[i + 1..].iter().all(|o| !o.intersects(*r)));
+        }
+    }
 }
