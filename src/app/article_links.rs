@@ -1,8 +1,11 @@
 //! Links drawn over the article: who said what at a glance. A link between spans on the
 //! same or the next line is an arc above the text; a longer one runs through the left
 //! margin, each in its own track so crossing links stay apart; a link whose other end is
-//! off screen ends in a marker at the view's top or bottom edge that jumps to it. The
-//! links of the hovered or selected span are drawn strong and the others dimmed.
+//! off screen (even in a paragraph on screen) runs the same way down its margin track to
+//! a marker at the view's top or bottom edge that jumps to it: never across the text.
+//! The markers are opaque boxes starting in the margin with a painted arrow (the fonts
+//! may lack arrow glyphs). The links of the hovered or selected span are drawn strong
+//! and the others dimmed.
 
 use std::collections::BTreeMap;
 
