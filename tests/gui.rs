@@ -10,6 +10,8 @@ use marginalia::model::SpanId;
 
 #[path = "gui/consistency.rs"]
 mod consistency;
+#[path = "gui/drawing.rs"]
+mod drawing;
 #[path = "gui/readable.rs"]
 mod readable;
 #[path = "gui/review.rs"]

@@ -1,13 +1,16 @@
 //! Links drawn over the article: who said what at a glance. A link between spans on the
 //! same or the next line is an arc above the text; a longer one runs through the left
 //! margin, each in its own track so crossing links stay apart; a link whose other end is
-//! off screen ends in a marker at the view's top or bottom edge that jumps to it. The
-//! links of the hovered or selected span are drawn strong and the others dimmed.
+//! off screen (even in a paragraph on screen) runs the same way down its margin track to
+//! a marker at the view's top or bottom edge that jumps to it: never across the text.
+//! The markers are opaque boxes starting in the margin with a painted arrow (the fonts
+//! may lack arrow glyphs). The links of the hovered or selected span are drawn strong
+//! and the others dimmed.
 
 use std::collections::BTreeMap;
 
 use egui::epaint::{CubicBezierShape, PathShape, PathStroke};
-use egui::{Color32, FontId, Painter, Pos2, Rect, Stroke, pos2, vec2};
+use egui::{Color32, FontId, Painter, Pos2, Rect, Stroke, Vec2, pos2, vec2};
 
 use crate::model::{Document, Link, SpanId};
 
@@ -42,13 +45,25 @@ pub struct EdgeMarker {
     pub rect: Rect,
     /// The code point to scroll to.
     pub offset: usize,
+    /// The far end it stands for (one marker however many links lead there).
+    pub span: SpanId,
+    /// Which edge it sits at.
+    pub side: Offscreen,
+}
+
+impl EdgeMarker {
+    /// Whether it stands for an end above the view (else below).
+    pub fn is_above(&self) -> bool {
+        self.side == Offscreen::Above
+    }
 }
 
 /// What the view knows about one frame, for drawing the links.
 pub struct LinkFrame<'a> {
     /// The document.
     pub doc: &'a Document,
-    /// First visible row of every span on screen.
+    /// First visible row of every span on screen (spans whose rows are all off screen
+    /// are not here, even when their paragraph is laid out).
     pub ends: &'a BTreeMap<SpanId, End>,
     /// The viewport on screen (the clip rectangle of the view).
     pub viewport: Rect,
@@ -58,15 +73,27 @@ pub struct LinkFrame<'a> {
     pub emphasised: &'a [SpanId],
     /// The colour for a link type, by its target's label.
     pub color: &'a dyn Fn(&Link) -> Color32,
-    /// Whether the far end of a link is above or below the viewport, given its span.
+    /// Whether the far end of a link is above or below the viewport, given its span,
+    /// and the code point to jump to.
     pub offscreen: &'a dyn Fn(SpanId) -> Option<(Offscreen, usize)>,
+}
+
+/// Font size of the edge markers' text.
+const MARKER_FONT: f32 = 11.0;
+/// Width of the arrow painted in an edge marker (a triangle: fonts may lack ↑ and ↓).
+const MARKER_ARROW: f32 = 7.0;
+
+/// A marker to paint once every link line is drawn, so the lines never cross it.
+struct PendingMarker {
+    marker: EdgeMarker,
+    galley: std::sync::Arc<egui::Galley>,
+    stroke: Stroke,
 }
 
 /// Draws the links touching spans on screen (`links`: indices into `doc.links()`, each
 /// once, in id order); returns the edge markers drawn.
 pub fn draw_links(painter: &Painter, frame: &LinkFrame<'_>, links: &[u32]) -> Vec<EdgeMarker> {
-    let mut markers = Vec::new();
-    let mut marker_slots: BTreeMap<(bool, i32), usize> = BTreeMap::new();
+    let mut pending: Vec<PendingMarker> = Vec::new();
     for (n, &index) in links.iter().enumerate() {
         let Some(link) = frame.doc.links().get(index as usize) else {
             continue;
@@ -97,54 +124,147 @@ pub fn draw_links(painter: &Painter, frame: &LinkFrame<'_>, links: &[u32]) -> Ve
                 let Some((side, offset)) = (frame.offscreen)(far) else {
                     continue;
                 };
-                let label = frame
-                    .doc
-                    .span(far)
-                    .map(|s| crate::app::article_view::shorten(frame.doc.span_text(s), 24))
-                    .unwrap_or_default();
-                let above = side == Offscreen::Above;
-                // Markers for the same side and column stack instead of overlapping.
-                let column = (end.rect.left() / 40.0) as i32;
-                let slot = marker_slots.entry((above, column)).or_insert(0);
-                let y = if above {
-                    frame.viewport.top() + 4.0 + *slot as f32 * 16.0
-                } else {
-                    frame.viewport.bottom() - 18.0 - *slot as f32 * 16.0
+                // One marker per far end: every link leading there runs into it.
+                let at = match pending.iter().position(|m| m.marker.span == far) {
+                    Some(at) => at,
+                    None => {
+                        let slot = pending.iter().filter(|m| m.marker.side == side).count();
+                        pending.push(new_marker(painter, frame, far, side, offset, slot, stroke));
+                        pending.len() - 1
+                    }
                 };
-                *slot += 1;
-                let arrow = if above { "↑" } else { "↓" };
-                let galley = painter.layout_no_wrap(
-                    format!("{arrow} {label}"),
-                    FontId::proportional(11.0),
-                    color,
-                );
-                let rect =
-                    Rect::from_min_size(pos2(end.rect.left(), y), galley.size() + vec2(8.0, 2.0));
-                painter.rect_filled(rect, 3.0, painter_bg(painter).gamma_multiply(0.9));
-                painter.rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
-                let anchor = if above {
-                    pos2(end.rect.center().x, rect.bottom())
-                } else {
-                    pos2(end.rect.center().x, rect.top())
-                };
-                let from = if above {
-                    end.rect.center_top()
-                } else {
-                    end.rect.center_bottom()
-                };
-                painter.line_segment([from, anchor], Stroke::new(1.0, color));
-                painter.galley(rect.min + vec2(4.0, 1.0), galley, color);
-                markers.push(EdgeMarker { rect, offset });
+                let marker = &mut pending[at];
+                if stroke.width > marker.stroke.width || strong {
+                    marker.stroke = stroke;
+                }
+                to_marker(painter, frame, end, marker.marker.rect, side, n, stroke);
             }
             (None, None) => {}
         }
     }
-    markers
+    let bg = painter.ctx().global_style().visuals.extreme_bg_color;
+    pending
+        .into_iter()
+        .map(|m| {
+            paint_marker(painter, &m, bg);
+            m.marker
+        })
+        .collect()
 }
 
-/// A background colour to put under marker text.
-fn painter_bg(painter: &Painter) -> Color32 {
-    painter.ctx().global_style().visuals.extreme_bg_color
+/// Lays out the marker for `far` and finds it a place at its edge: starting in the left
+/// margin (where the link tracks run), the `slot`-th on its side, stacked away from
+/// the edge.
+fn new_marker(
+    painter: &Painter,
+    frame: &LinkFrame<'_>,
+    far: SpanId,
+    side: Offscreen,
+    offset: usize,
+    slot: usize,
+    stroke: Stroke,
+) -> PendingMarker {
+    let label = frame
+        .doc
+        .span(far)
+        .map(|s| crate::app::article_view::shorten(frame.doc.span_text(s), 22))
+        .unwrap_or_default();
+    let galley = painter.layout_no_wrap(
+        label,
+        FontId::proportional(MARKER_FONT),
+        Color32::PLACEHOLDER,
+    );
+    let size = vec2(galley.size().x + MARKER_ARROW + 10.0, galley.size().y + 2.0);
+    let rect = marker_rect(frame.viewport, frame.text_left, side, slot, size);
+    PendingMarker {
+        marker: EdgeMarker {
+            rect,
+            offset,
+            span: far,
+            side,
+        },
+        galley,
+        stroke,
+    }
+}
+
+/// Where a marker of `size` goes: its right edge left of the margin tracks if the
+/// margin is wide enough, else at the view's left edge (over as little text as
+/// possible); the `slot`-th marker of a side below (or above) the ones before it, and
+/// when the stack would fill half the view, over them again from the edge.
+fn marker_rect(viewport: Rect, text_left: f32, side: Offscreen, slot: usize, size: Vec2) -> Rect {
+    let tracks_left = text_left - 8.0 - TRACKS as f32 * TRACK_STEP;
+    let left = (tracks_left - size.x).max(viewport.left() + 2.0);
+    let step = size.y + 2.0;
+    let slots = ((viewport.height() / 2.0 / step) as usize).max(1);
+    let dy = (slot % slots) as f32 * step;
+    let top = match side {
+        Offscreen::Above => viewport.top() + 2.0 + dy,
+        Offscreen::Below => viewport.bottom() - 2.0 - size.y - dy,
+    };
+    Rect::from_min_size(pos2(left, top), size)
+}
+
+/// The line from a span on screen to the marker of its far end: down into the gap under
+/// its row, left to its track in the margin and along the track to the marker, never
+/// across the text.
+fn to_marker(
+    painter: &Painter,
+    frame: &LinkFrame<'_>,
+    end: &End,
+    marker: Rect,
+    side: Offscreen,
+    n: usize,
+    stroke: Stroke,
+) {
+    let x = track_x(frame, n);
+    let a = end.rect.left_bottom() + vec2(2.0, 0.0);
+    let mut points = vec![a, pos2(a.x, end.gap_y), pos2(x, end.gap_y)];
+    if x <= marker.right() {
+        let edge = match side {
+            Offscreen::Above => marker.bottom(),
+            Offscreen::Below => marker.top(),
+        };
+        points.push(pos2(x, edge));
+    } else {
+        points.push(pos2(x, marker.center().y));
+        points.push(pos2(marker.right(), marker.center().y));
+    }
+    painter.add(PathShape::line(points, stroke));
+}
+
+/// Paints a marker: an opaque box, so the text it lies on cannot show through, with a
+/// painted arrow towards its edge and the far end's text.
+fn paint_marker(painter: &Painter, pending: &PendingMarker, bg: Color32) {
+    let rect = pending.marker.rect;
+    let color = pending.stroke.color;
+    painter.rect_filled(rect, 3.0, bg);
+    painter.rect_stroke(rect, 3.0, pending.stroke, egui::StrokeKind::Inside);
+    let (cx, cy) = (rect.left() + 4.0 + MARKER_ARROW / 2.0, rect.center().y);
+    let (half, h) = (MARKER_ARROW / 2.0, MARKER_ARROW * 0.45);
+    let triangle = match pending.marker.side {
+        Offscreen::Above => vec![
+            pos2(cx, cy - h),
+            pos2(cx + half, cy + h),
+            pos2(cx - half, cy + h),
+        ],
+        Offscreen::Below => vec![
+            pos2(cx, cy + h),
+            pos2(cx - half, cy - h),
+            pos2(cx + half, cy - h),
+        ],
+    };
+    painter.add(PathShape::convex_polygon(triangle, color, Stroke::NONE));
+    painter.galley(
+        pos2(rect.left() + MARKER_ARROW + 7.0, rect.top() + 1.0),
+        pending.galley.clone(),
+        color,
+    );
+}
+
+/// The margin track of the `n`-th link drawn: links share the tracks round-robin.
+fn track_x(frame: &LinkFrame<'_>, n: usize) -> f32 {
+    frame.text_left - 6.0 - (n % TRACKS) as f32 * TRACK_STEP
 }
 
 /// Draws one link between two ends on screen, with an arrowhead at `to`.
@@ -176,7 +296,7 @@ fn connect(
         // Down from the span, along the gap under its line to the left margin, through
         // the margin in a track of its own, and along the gap under the other line up
         // into the other span: never across the text.
-        let x = frame.text_left - 6.0 - (n % TRACKS) as f32 * TRACK_STEP;
+        let x = track_x(frame, n);
         let (a, b) = (
             from.left_bottom() + vec2(2.0, 0.0),
             to.left_bottom() + vec2(2.0, 0.0),

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use egui::text::{CCursor, CharIndex, Galley, LayoutJob, TextFormat};
 use egui::{Color32, FontFamily, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2, pos2};
 
-use super::article_links::{End, LinkFrame, Offscreen, draw_links};
+use super::article_links::{EdgeMarker, End, LinkFrame, Offscreen, draw_links};
 use super::workspace::Selection;
 use crate::model::{CandidateId, Document, Proposal, Schema, SpanId, words};
 
@@ -167,6 +167,12 @@ pub struct ArticleView {
     /// Screen position of the content's top-left corner of the text column in the last
     /// frame, to map offsets back to the screen.
     last_origin: Option<Pos2>,
+    /// The link ends' edge markers drawn in the last frame.
+    markers: Vec<EdgeMarker>,
+    /// The label tags drawn in the last frame, with their spans.
+    tags: Vec<(SpanId, Rect)>,
+    /// The link-mode number badges drawn in the last frame, with their spans.
+    badges: Vec<(SpanId, Rect)>,
 }
 
 impl ArticleView {
@@ -181,6 +187,22 @@ impl ArticleView {
             self.family = family;
             self.layout_key = (0, 0, 0);
         }
+    }
+
+    /// The markers at the view's edges for link ends off screen, as drawn in the last
+    /// frame.
+    pub fn edge_markers(&self) -> &[EdgeMarker] {
+        &self.markers
+    }
+
+    /// The label tags drawn in the last frame: each span's rectangle on screen.
+    pub fn tag_rects(&self) -> &[(SpanId, Rect)] {
+        &self.tags
+    }
+
+    /// The link-mode number badges drawn in the last frame, by span, on screen.
+    pub fn badge_rects(&self) -> &[(SpanId, Rect)] {
+        &self.badges
     }
 
     /// Number of paragraphs whose layout the view holds now (for tests and the
@@ -458,11 +480,18 @@ impl ArticleView {
                 self.last_origin = Some(pos2(left, top));
 
                 if let Some(offset) = scroll_target {
+                    // The row holding the offset, centred: a paragraph taller than the
+                    // view, centred as a whole, could leave the offset off screen.
                     let index = self.paragraph_of(offset);
-                    let y = self.tops[index];
+                    let galley = self.galley(ui, doc, index, font_size, wrap_width);
+                    self.update_tops();
+                    let p = self.paragraphs[index];
+                    let row = galley.pos_from_cursor(CCursor::new(
+                        offset.clamp(p.char_start, p.char_end) - p.char_start,
+                    ));
                     let rect = Rect::from_min_size(
-                        pos2(left, top + y),
-                        Vec2::new(wrap_width, self.heights[index]),
+                        pos2(left, top + self.tops[index] + row.top()),
+                        Vec2::new(wrap_width, row.height().max(1.0)),
                     );
                     ui.scroll_to_rect(rect, Some(egui::Align::Center));
                 }
@@ -477,7 +506,6 @@ impl ArticleView {
                     last += 1;
                 }
                 let visible = first..last.min(self.paragraphs.len());
-                let visible_range = visible.clone();
                 // Lay out what is visible first: exact heights move later paragraphs.
                 for index in visible.clone() {
                     self.galley(ui, doc, index, font_size, wrap_width);
@@ -524,45 +552,46 @@ impl ArticleView {
                 let pointer = response.hover_pos();
                 // Looked up once, not once a paragraph: `Document::span` is a linear search.
                 let selected_span = input.selected_span.and_then(|id| doc.span(id));
+                let clip = ui.clip_rect();
+                self.tags.clear();
+                self.badges.clear();
                 for index in visible {
                     let Some(galley) = self.galleys[index].clone() else {
                         continue;
                     };
                     let origin = pos2(left, top + self.tops[index]);
                     let p = self.paragraphs[index];
+                    // The first rows of the spans starting in this paragraph: where their
+                    // tags and badges go.
+                    let mut heads: Vec<(usize, Rect)> = Vec::new();
                     // Spans: backgrounds outermost first, then underlines by lane.
                     for &span_index in &self.paragraph_spans[index] {
                         let span = &doc.spans()[span_index as usize];
                         let color = label_color(input.schema, &span.label);
                         let lane = usize::from(self.lanes[span_index as usize]).min(MAX_LANES - 1);
-                        for rect in range_rects(&galley, origin, p, span.start, span.end) {
+                        let rects = range_rects(&galley, origin, p, span.start, span.end);
+                        for (row, &rect) in rects.iter().enumerate() {
                             painter.rect_filled(
                                 text_rect(rect, font_size),
                                 2.0,
                                 color.gamma_multiply(0.22),
                             );
-                            if let std::collections::btree_map::Entry::Vacant(entry) =
-                                ends.entry(span.id)
+                            let glyphs = text_rect(rect, font_size);
+                            // A link end is the span's first row on screen: a row laid out
+                            // but scrolled away is no end to draw to (its marker stands in).
+                            if glyphs.bottom() > clip.top()
+                                && glyphs.top() < clip.bottom()
+                                && let std::collections::btree_map::Entry::Vacant(entry) =
+                                    ends.entry(span.id)
                             {
-                                let glyphs = text_rect(rect, font_size);
                                 let gap_y = glyphs.bottom() + 2.5 + MAX_LANES as f32 * LANE_STEP;
                                 entry.insert(End {
                                     rect: glyphs,
                                     gap_y,
                                 });
-                                if let Some(i) = input.numbered.iter().position(|id| *id == span.id)
-                                {
-                                    number_badge(&painter, rect, i + 1);
-                                }
-                                if input.show_tags && p.char_start <= span.start {
-                                    label_tag(
-                                        &painter,
-                                        input.schema,
-                                        &span.label,
-                                        rect,
-                                        underline_color(color, background),
-                                    );
-                                }
+                            }
+                            if row == 0 && p.char_start <= span.start {
+                                heads.push((span_index as usize, rect));
                             }
                             let y =
                                 text_rect(rect, font_size).bottom() + 1.5 + lane as f32 * LANE_STEP;
@@ -577,6 +606,32 @@ impl ArticleView {
                                 // in reading order, inner after outer.
                                 hovered_span = Some(span_index as usize);
                             }
+                        }
+                    }
+                    // Tags side by side where spans start together: the outer span's
+                    // first, each numbered span's badge just before its own tag.
+                    heads.sort_by_key(|&(i, _)| {
+                        let span = &doc.spans()[i];
+                        (span.start, std::cmp::Reverse(span.end))
+                    });
+                    let mut placed: Vec<Rect> = Vec::new();
+                    for &(span_index, rect) in &heads {
+                        let span = &doc.spans()[span_index];
+                        if let Some(i) = input.numbered.iter().position(|id| *id == span.id) {
+                            let badge = number_badge(&painter, rect, i + 1, &mut placed);
+                            self.badges.push((span.id, badge));
+                        }
+                        if input.show_tags {
+                            let color = label_color(input.schema, &span.label);
+                            let tag = label_tag(
+                                &painter,
+                                input.schema,
+                                &span.label,
+                                rect,
+                                underline_color(color, background),
+                                &mut placed,
+                            );
+                            self.tags.push((span.id, tag));
                         }
                     }
                     // Open candidates: a dashed outline and no fill, never mistaken
@@ -674,14 +729,25 @@ impl ArticleView {
                         .collect();
                     links.sort_unstable();
                     links.dedup();
-                    let paragraphs = &self.paragraphs;
-                    let first_visible = visible_range.start;
+                    let (paragraphs, galleys, tops) = (&self.paragraphs, &self.galleys, &self.tops);
+                    // A far end is not on screen (else it would be among the ends): above
+                    // or below by where its first row is, laid out or estimated.
                     let offscreen = |id: SpanId| {
                         let span = doc.span(id)?;
                         let index = paragraphs
                             .partition_point(|p| p.char_end < span.start)
                             .min(paragraphs.len().saturating_sub(1));
-                        let side = if index < first_visible {
+                        let p = paragraphs[index];
+                        let origin = pos2(left, top + tops[index]);
+                        let y = galleys[index]
+                            .as_ref()
+                            .and_then(|g| {
+                                range_rects(g, origin, p, span.start, span.end)
+                                    .first()
+                                    .copied()
+                            })
+                            .map_or(origin.y, |r| r.center().y);
+                        let side = if y < clip.center().y {
                             Offscreen::Above
                         } else {
                             Offscreen::Below
@@ -702,13 +768,29 @@ impl ArticleView {
                         color: &color,
                         offscreen: &offscreen,
                     };
-                    let markers = draw_links(&painter, &frame, &links);
-                    if response.clicked()
-                        && let Some(pointer) = response.interact_pointer_pos()
-                        && let Some(marker) = markers.iter().find(|m| m.rect.contains(pointer))
-                    {
-                        self.scroll_to = Some(marker.offset);
+                    self.markers = draw_links(&painter, &frame, &links);
+                    // Markers lie partly in the margin, outside the text's response:
+                    // each takes its own clicks (and, registered after it, wins them).
+                    for marker in &self.markers {
+                        let marker_response = ui
+                            .interact(
+                                marker.rect,
+                                ui.scope_id().with(("link-marker", marker.span)),
+                                Sense::click(),
+                            )
+                            .on_hover_cursor(egui::CursorIcon::PointingHand);
+                        if marker_response.clicked() {
+                            self.scroll_to = Some(marker.offset);
+                        }
+                        // The marker's text is cut short: the whole far end on hover.
+                        marker_response.on_hover_ui(|ui| {
+                            if let Some(span) = doc.span(marker.span) {
+                                ui.label(shorten(doc.span_text(span), 200));
+                            }
+                        });
                     }
+                } else {
+                    self.markers.clear();
                 }
 
                 self.handle_input(
@@ -978,27 +1060,51 @@ fn range_rects(galley: &Galley, origin: Pos2, p: Paragraph, start: usize, end: u
     rects
 }
 
+/// Points between tags (and badges) laid side by side.
+const TAG_GAP: f32 = 2.0;
+
+/// Where a tag of `size` goes that would sit at `at` (its top-left corner): there, or
+/// moved right past every tag already `placed` that it would overlap, so tags of spans
+/// starting at the same place (or close together) are laid side by side in the order
+/// they come, outer span first. The rectangle is added to `placed`.
+pub(crate) fn place_tag(placed: &mut Vec<Rect>, at: Pos2, size: Vec2) -> Rect {
+    let mut rect = Rect::from_min_size(at, size);
+    // Each step moves right past one placed tag for good, so this ends.
+    while let Some(other) = placed.iter().find(|r| r.intersects(rect)) {
+        rect = rect.translate(Vec2::new(other.right() + TAG_GAP - rect.left(), 0.0));
+    }
+    placed.push(rect);
+    rect
+}
+
 /// A small tag with the label's name at the top-left of a span's first row, so nested
-/// spans can be told apart without hovering.
-fn label_tag(painter: &egui::Painter, schema: &Schema, key: &str, row: Rect, color: Color32) {
+/// spans can be told apart without hovering; beside the tags `placed` before it.
+fn label_tag(
+    painter: &egui::Painter,
+    schema: &Schema,
+    key: &str,
+    row: Rect,
+    color: Color32,
+    placed: &mut Vec<Rect>,
+) -> Rect {
     let name = schema.label(key).map_or(key, |l| l.name.as_str());
     let short: String = name.chars().take(3).collect();
     let galley = painter.layout_no_wrap(short.to_uppercase(), FontId::proportional(7.5), color);
-    let at = pos2(row.left(), row.top() - 1.0);
-    painter.galley(at, galley, color);
+    let rect = place_tag(placed, pos2(row.left(), row.top() - 1.0), galley.size());
+    painter.galley(rect.min, galley, color);
+    rect
 }
 
-/// The number a link target is picked by, in a badge at its start.
-fn number_badge(painter: &egui::Painter, row: Rect, n: usize) {
-    let center = pos2(row.left() - 2.0, row.top() + 2.0);
-    painter.circle_filled(center, 8.0, Color32::from_rgb(0xF0, 0xE4, 0x42));
-    painter.text(
-        center,
-        egui::Align2::CENTER_CENTER,
-        n.to_string(),
-        FontId::proportional(11.0),
-        Color32::BLACK,
-    );
+/// The number a link target is picked by: a small badge in the tag strip above the
+/// span's start, where the span's own tag then goes beside it, so neither the tag nor
+/// the text is hidden.
+fn number_badge(painter: &egui::Painter, row: Rect, n: usize, placed: &mut Vec<Rect>) -> Rect {
+    let galley = painter.layout_no_wrap(n.to_string(), FontId::proportional(9.0), Color32::BLACK);
+    let size = Vec2::new(galley.size().x + 6.0, galley.size().y);
+    let rect = place_tag(placed, pos2(row.left(), row.top() - 3.0), size);
+    painter.rect_filled(rect, size.y / 2.0, Color32::from_rgb(0xF0, 0xE4, 0x42));
+    painter.galley(rect.center() - galley.size() / 2.0, galley, Color32::BLACK);
+    rect
 }
 
 /// A rectangle outlined with dashes: how candidates are drawn.
@@ -1034,4 +1140,52 @@ pub fn shorten(text: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(at: (f32, f32), width: f32) -> (Pos2, Vec2) {
+        (pos2(at.0, at.1), Vec2::new(width, 9.0))
+    }
+
+    #[test]
+    fn tags_at_one_place_are_laid_side_by_side_in_order() {
+        let mut placed = Vec::new();
+        let (at, size) = tag((100.0, 20.0), 14.0);
+        let first = place_tag(&mut placed, at, size);
+        let second = place_tag(&mut placed, at, size);
+        let third = place_tag(&mut placed, at, Vec2::new(10.0, 9.0));
+        assert_eq!(first.min, at);
+        assert_eq!(second.left(), first.right() + TAG_GAP);
+        assert_eq!(third.left(), second.right() + TAG_GAP);
+        assert!(
+            [first, second, third]
+                .iter()
+                .all(|r| (r.top() - at.y).abs() < f32::EPSILON)
+        );
+    }
+
+    #[test]
+    fn a_tag_moves_past_every_tag_it_would_overlap_and_no_farther() {
+        let mut placed = Vec::new();
+        let a = place_tag(&mut placed, pos2(100.0, 20.0), Vec2::new(14.0, 9.0));
+        // Starts inside the first tag, and would land on one placed just after it.
+        let b = place_tag(
+            &mut placed,
+            pos2(a.right() + TAG_GAP, 20.0),
+            Vec2::new(14.0, 9.0),
+        );
+        let c = place_tag(&mut placed, pos2(105.0, 20.0), Vec2::new(14.0, 9.0));
+        assert_eq!(c.left(), b.right() + TAG_GAP);
+        // One far away, or on another row, stays where it was asked for.
+        let far = place_tag(&mut placed, pos2(300.0, 20.0), Vec2::new(14.0, 9.0));
+        let below = place_tag(&mut placed, pos2(100.0, 60.0), Vec2::new(14.0, 9.0));
+        assert_eq!(far.left(), 300.0);
+        assert_eq!(below.min, pos2(100.0, 60.0));
+        for (i, r) in placed.iter().enumerate() {
+            assert!(placed[i + 1..].iter().all(|o| !o.intersects(*r)));
+        }
+    }
 }
