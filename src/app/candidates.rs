@@ -400,17 +400,13 @@ impl MarginaliaApp {
             return;
         }
         let config = crate::suggest::Config::for_project(&self.ws.project);
-        let mut found = Vec::new();
-        for index in 0..count {
-            match crate::suggest::suggest(&self.ws.project, index, &config) {
-                Ok(suggestions) if !suggestions.is_empty() => found.push((index, suggestions)),
-                Ok(_) => {}
-                Err(error) => {
-                    self.status_message = Some(format!("Not done: {error}"));
-                    return;
-                }
+        let found = match crate::suggest::suggest_all(&self.ws.project, &config) {
+            Ok(found) => found,
+            Err(error) => {
+                self.status_message = Some(format!("Not done: {error}"));
+                return;
             }
-        }
+        };
         if found.is_empty() {
             self.nothing_new_to_suggest();
             return;

@@ -362,6 +362,43 @@ pub fn suggest(
     doc_index: usize,
     config: &Config,
 ) -> Result<Vec<Suggestion>, SuggestError> {
+    let names = names_of_project(project, config);
+    suggest_with(project, doc_index, config, &names)
+}
+
+/// [`suggest`] for every document of the project, in document order, with the documents
+/// that get none left out. The project's names are gathered once rather than once per
+/// document, so a project of many documents costs what its documents do.
+pub fn suggest_all(
+    project: &Project,
+    config: &Config,
+) -> Result<Vec<(usize, Vec<Suggestion>)>, SuggestError> {
+    let names = names_of_project(project, config);
+    let mut out = Vec::new();
+    for index in 0..project.documents.len() {
+        let suggestions = suggest_with(project, index, config, &names)?;
+        if !suggestions.is_empty() {
+            out.push((index, suggestions));
+        }
+    }
+    Ok(out)
+}
+
+/// The names rule's names (text, label), when the names or speakers rule runs.
+fn names_of_project<'p>(project: &'p Project, config: &Config) -> Vec<(&'p str, &'p str)> {
+    if config.runs(Rule::Names) || config.runs(Rule::Speakers) {
+        names::names_of(project, config)
+    } else {
+        Vec::new()
+    }
+}
+
+fn suggest_with(
+    project: &Project,
+    doc_index: usize,
+    config: &Config,
+    project_names: &[(&str, &str)],
+) -> Result<Vec<Suggestion>, SuggestError> {
     let doc = project
         .documents
         .get(doc_index)
@@ -378,7 +415,7 @@ pub fn suggest(
     // quotations it attributes).
     let speakers = config.runs(Rule::Speakers);
     let names = if config.runs(Rule::Names) || speakers {
-        names::names(project, &cx, config)
+        names::names(project_names, &cx, config)
     } else {
         Vec::new()
     };

@@ -11,7 +11,7 @@ use crate::model::Project;
 /// A text labelled more than one way is suggested with the label it carries most often
 /// (the schema's first on a tie): one suggestion per place, and the consistency check
 /// lists the disagreement.
-fn names_of<'p>(project: &'p Project, config: &Config) -> Vec<(&'p str, &'p str)> {
+pub(super) fn names_of<'p>(project: &'p Project, config: &Config) -> Vec<(&'p str, &'p str)> {
     let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for doc in &project.documents {
         for span in doc.spans() {
@@ -47,15 +47,15 @@ fn names_of<'p>(project: &'p Project, config: &Config) -> Vec<(&'p str, &'p str)
 
 /// The unlabelled places of the project's names in the document: not where a span has
 /// the very same range (that place is labelled, whatever the label), nor overlapping a
-/// span of the name's label. Byte ranges, in text order.
-pub(super) fn names(project: &Project, cx: &Context<'_>, config: &Config) -> Vec<Piece> {
-    let names = names_of(project, config);
+/// span of the name's label. Byte ranges, in text order. `names` is [`names_of`] the
+/// project, found once for all its documents.
+pub(super) fn names(names: &[(&str, &str)], cx: &Context<'_>, config: &Config) -> Vec<Piece> {
     if names.is_empty() {
         return Vec::new();
     }
     // By first word, longest name first.
     let mut by_first: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
-    for (name, label) in names {
+    for &(name, label) in names {
         if !cx.has_label(label) {
             continue;
         }

@@ -765,3 +765,36 @@ fn a_new_link_to_a_pending_quotation_accepts_it_when_applied() {
     assert_eq!((doc.spans().len(), doc.links().len()), (2, 1));
     assert_eq!(doc.open_candidate_count(), 0);
 }
+
+#[test]
+fn suggesting_for_every_document_at_once_gives_what_each_alone_gives() {
+    let mut project = project(
+        "“We are ready,” Dmitry Peskov said in Moscow.",
+        &[("Dmitry Peskov", "actor"), ("Moscow", "location")],
+    );
+    for (n, text) in [
+        "Later Dmitry Peskov met reporters in Moscow.",
+        "Nothing here.",
+        "“No,” said Dmitry Peskov.",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        project
+            .documents
+            .push(Document::new(format!("d{n}"), "D", text));
+    }
+    let config = Config::default();
+    let all = suggest_all(&project, &config).expect("suggested");
+    let one_by_one: Vec<(usize, Vec<Suggestion>)> = (0..project.documents.len())
+        .map(|i| (i, suggest(&project, i, &config).expect("suggested")))
+        .filter(|(_, s)| !s.is_empty())
+        .collect();
+    assert_eq!(all, one_by_one);
+    let documents: Vec<usize> = all.iter().map(|(i, _)| *i).collect();
+    assert_eq!(
+        documents,
+        [0, 1, 3],
+        "the document with nothing is left out"
+    );
+}
