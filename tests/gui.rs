@@ -988,3 +988,26 @@ fn undoing_a_link_says_so_instead_of_leaving_linked_in_the_status_line() {
         status(&harness)
     );
 }
+
+/// An actor and a quote starting at the same character (the sample's `Ukraine "pretty
+/// well" supports…`): a click on the name selects the actor, the innermost span.
+#[test]
+fn a_click_on_a_name_that_starts_a_quote_selects_the_name() {
+    let mut harness = sample_app();
+    let start = 1371;
+    harness.state_mut().view.scroll_to(start);
+    harness.run_steps(3);
+    let at = screen_pos(&harness, start + 2) + Vec2::new(1.0, 4.0);
+    click_with(&mut harness, at, Modifiers::NONE);
+    let doc = harness.state().ws.document().expect("the sample");
+    let selected = harness
+        .state()
+        .ws
+        .selected_span
+        .and_then(|id| doc.span(id))
+        .expect("a span selected");
+    assert_eq!(
+        (selected.label.as_str(), selected.start, selected.end),
+        ("actor", 1371, 1378)
+    );
+}

@@ -602,9 +602,17 @@ impl ArticleView {
                             if let Some(pointer) = pointer
                                 && rect.contains(pointer)
                             {
-                                // The innermost span under the pointer wins: spans come
-                                // in reading order, inner after outer.
-                                hovered_span = Some(span_index as usize);
+                                // The innermost span under the pointer wins: the
+                                // shortest, whatever the order spans starting together
+                                // come in.
+                                let len = |i: usize| {
+                                    let s = &doc.spans()[i];
+                                    s.end - s.start
+                                };
+                                let index = span_index as usize;
+                                if hovered_span.is_none_or(|h| len(index) <= len(h)) {
+                                    hovered_span = Some(index);
+                                }
                             }
                         }
                     }
