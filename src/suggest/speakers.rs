@@ -104,6 +104,8 @@ pub(super) fn links(
     let mut out = Vec::new();
     // The speaker of the latest attributed span, and its paragraph.
     let mut last: Option<(usize, usize)> = None;
+    // The latest attributed span with a speaker: where it ends, and who.
+    let mut previous: Option<(usize, usize)> = None;
     for quote in &attributed {
         let paragraph = paragraph_of(quote.start);
         if has(quote, &said_by.key) {
@@ -112,21 +114,27 @@ pub(super) fn links(
                 .and_then(|id| existing.get(&id))
                 .and_then(|to| speaker_at.get(to))
                 .map(|&i| (i, paragraph));
+            previous = last.map(|(i, _)| (quote.end, i));
             continue;
         }
-        let Some(clause) = speaker_of(text, quote, &attributed, &clauses, &sentences) else {
-            continue;
-        };
-        let index = match (clause.speaker, last) {
-            (Some(index), _) => index,
+        let clause = speaker_of(text, quote, &attributed, &clauses, &sentences);
+        let index = match (clause.map(|c| (c.speaker, c.pronoun)), last) {
+            (Some((Some(index), _)), _) => index,
             // "“…,” he said": the one who spoke last in this paragraph.
-            (None, Some((index, at))) if clause.pronoun && at == paragraph => index,
-            (None, _) => continue,
+            (Some((None, true)), Some((index, at))) if at == paragraph => index,
+            // "Merkel said “no” and “yes”": a quote joined to the one before it by
+            // "and", "or" or a comma shares its speaker (the clause cannot reach it
+            // across the first quote).
+            _ => match previous {
+                Some((end, index)) if end <= quote.start && joins(&text[end..quote.start]) => index,
+                _ => continue,
+            },
         };
         let speaker = speakers[index];
         if allows(schema, &said_by.key, &quote.label, &speaker.label) {
             out.push(((*quote).clone(), speaker.clone(), said_by.key.clone()));
             last = Some((index, paragraph));
+            previous = Some((quote.end, index));
         }
     }
 
@@ -153,6 +161,18 @@ pub(super) fn links(
         }
     }
     out
+}
+
+/// Whether the text between two quotes only joins them: "and", "or", "but also", a
+/// comma, a dash, within one line.
+fn joins(gap: &str) -> bool {
+    const JOINERS: [&str; 5] = ["and", "or", "but", "also", "then"];
+    gap.len() <= 24
+        && !gap.contains('\n')
+        && gap
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '—' | '–'))
+            .filter(|w| !w.is_empty())
+            .all(|w| JOINERS.iter().any(|j| w.eq_ignore_ascii_case(j)))
 }
 
 /// The clause of a verb: its speaker before or after it, or none (a pronoun, or nobody

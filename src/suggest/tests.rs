@@ -798,3 +798,30 @@ fn suggesting_for_every_document_at_once_gives_what_each_alone_gives() {
         "the document with nothing is left out"
     );
 }
+
+#[test]
+fn quotes_joined_by_and_share_the_speaker_of_the_first() {
+    let project = project(
+        "Merkel said “no” and “yes” to the plan. Then “maybe”, Scholz said.",
+        &[
+            ("Merkel", "actor"),
+            ("Scholz", "actor"),
+            ("“no”", "quote"),
+            ("“yes”", "quote"),
+            ("“maybe”", "quote"),
+        ],
+    );
+    let links = link_texts(&project, &run(&project, &[Rule::Speakers]));
+    assert!(
+        links.contains(&("“no”".into(), "Merkel".into(), "said_by".into())),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&("“yes”".into(), "Merkel".into(), "said_by".into())),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&("“maybe”".into(), "Scholz".into(), "said_by".into())),
+        "a quote in another sentence is not joined: {links:?}"
+    );
+}
