@@ -173,6 +173,8 @@ pub struct ArticleView {
     tags: Vec<(SpanId, Rect)>,
     /// The link-mode number badges drawn in the last frame, with their spans.
     badges: Vec<(SpanId, Rect)>,
+    /// The dashed arc of the focused link candidate drawn in the last frame: its ends.
+    candidate_arc: Option<(Pos2, Pos2)>,
 }
 
 impl ArticleView {
@@ -203,6 +205,12 @@ impl ArticleView {
     /// The link-mode number badges drawn in the last frame, by span, on screen.
     pub fn badge_rects(&self) -> &[(SpanId, Rect)] {
         &self.badges
+    }
+
+    /// Where the focused link candidate's dashed arc ran in the last frame (from its
+    /// first end to its second), if both ends were on screen.
+    pub fn candidate_arc(&self) -> Option<(Pos2, Pos2)> {
+        self.candidate_arc
     }
 
     /// Number of paragraphs whose layout the view holds now (for tests and the
@@ -547,6 +555,10 @@ impl ArticleView {
                 let mut hovered_span: Option<usize> = None;
                 let mut hovered_bar: Option<usize> = None;
                 let mut hovered_candidate: Option<CandidateId> = None;
+                // The focused link candidate's ends on screen (first row of each, and
+                // its colour): joined by a dashed connector after the paragraphs.
+                let mut candidate_link: [Option<Rect>; 2] = [None, None];
+                let mut candidate_link_color = text_color;
                 // First visible row of each span on screen: where its links attach.
                 let mut ends: BTreeMap<SpanId, End> = BTreeMap::new();
                 let pointer = response.hover_pos();
@@ -653,7 +665,7 @@ impl ArticleView {
                         if is_link && !focused {
                             continue;
                         }
-                        for key in candidate.proposal.keys() {
+                        for (end, key) in candidate.proposal.keys().enumerate() {
                             let color = label_color(input.schema, &key.label);
                             let width = if focused { 2.5 } else { 1.3 };
                             for rect in range_rects(&galley, origin, p, key.start, key.end) {
@@ -662,6 +674,12 @@ impl ArticleView {
                                 } else {
                                     1.0
                                 });
+                                if is_link && end < 2 && candidate_link[end].is_none() {
+                                    candidate_link[end] = Some(rect);
+                                    if end == 1 {
+                                        candidate_link_color = color;
+                                    }
+                                }
                                 dashed_rect(&painter, rect, Stroke::new(width, color));
                                 if let Some(pointer) = pointer
                                     && rect.contains(pointer)
@@ -799,6 +817,16 @@ impl ArticleView {
                     }
                 } else {
                     self.markers.clear();
+                }
+                // A suggested link in focus is a dashed arc between its ends, so it
+                // reads as a link still to decide, never as one made (links shown or
+                // not: it is what the side panel asks about).
+                self.candidate_arc = None;
+                if let [Some(from), Some(to)] = candidate_link {
+                    let stroke = Stroke::new(2.0, candidate_link_color);
+                    let (a, b) = (from.center_top(), to.center_top());
+                    dashed_arc(&painter, a, b, stroke);
+                    self.candidate_arc = Some((a, b));
                 }
 
                 self.handle_input(
@@ -1113,6 +1141,20 @@ fn number_badge(painter: &egui::Painter, row: Rect, n: usize, placed: &mut Vec<R
     painter.rect_filled(rect, size.y / 2.0, Color32::from_rgb(0xF0, 0xE4, 0x42));
     painter.galley(rect.center() - galley.size() / 2.0, galley, Color32::BLACK);
     rect
+}
+
+/// A dashed arc from `a` to `b` above both, higher the farther apart they are.
+fn dashed_arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke) {
+    let lift = 10.0 + ((a.x - b.x).abs() / 30.0).min(12.0) + (a.y - b.y).abs() / 8.0;
+    let top = a.y.min(b.y) - lift;
+    let curve = egui::epaint::CubicBezierShape::from_points_stroke(
+        [a, pos2(a.x, top), pos2(b.x, top), b],
+        false,
+        Color32::TRANSPARENT,
+        Stroke::NONE,
+    );
+    let points = curve.flatten(Some(0.5));
+    painter.extend(egui::Shape::dashed_line(&points, stroke, 5.0, 4.0));
 }
 
 /// A rectangle outlined with dashes: how candidates are drawn.

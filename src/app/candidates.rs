@@ -10,7 +10,9 @@ use super::MarginaliaApp;
 use super::article_view::shorten;
 use super::review_ui::in_quotes;
 use super::workspace::Workspace;
-use crate::model::{Candidate, CandidateId, CommentTarget, Document, EditError, Origin, Proposal};
+use crate::model::{
+    Candidate, CandidateId, CommentTarget, Document, EditError, Origin, Proposal, Schema,
+};
 
 impl Workspace {
     /// The focused candidate, if it is still in the current document.
@@ -162,20 +164,31 @@ pub fn origin_text(origin: &Origin) -> String {
     }
 }
 
-/// What a candidate proposes, in words: label and text, or the link and its ends.
-pub fn proposal_text(doc: &Document, proposal: &Proposal) -> String {
+/// What a candidate proposes, in words, with the schema's names: "Location: “Ukraine”",
+/// or the link and its ends ("“…” Said by “Kremlin”").
+pub fn proposal_text(doc: &Document, schema: &Schema, proposal: &Proposal) -> String {
     let text = |start: usize, end: usize| shorten(doc.slice(start, end).unwrap_or(""), 60);
     match proposal {
-        Proposal::Span(key) => format!("{}: {}", key.label, in_quotes(&text(key.start, key.end))),
+        Proposal::Span(key) => {
+            let label = schema
+                .label(&key.label)
+                .map_or(key.label.as_str(), |l| &l.name);
+            format!("{label}: {}", in_quotes(&text(key.start, key.end)))
+        }
         Proposal::Link {
             from,
             to,
             link_type,
-        } => format!(
-            "link {} {link_type} {}",
-            in_quotes(&text(from.start, from.end)),
-            in_quotes(&text(to.start, to.end))
-        ),
+        } => {
+            let name = schema
+                .link_type(link_type)
+                .map_or(link_type.as_str(), |t| &t.name);
+            format!(
+                "{} {name} {}",
+                in_quotes(&text(from.start, from.end)),
+                in_quotes(&text(to.start, to.end))
+            )
+        }
     }
 }
 
@@ -298,7 +311,14 @@ pub fn candidates_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     let mut decide_all = None;
     match app.ws.focused_candidate() {
         Some(candidate) => {
-            ui.label(RichText::new(proposal_text(doc, &candidate.proposal)).strong());
+            ui.label(
+                RichText::new(proposal_text(
+                    doc,
+                    &app.ws.project.schema,
+                    &candidate.proposal,
+                ))
+                .strong(),
+            );
             ui.label(RichText::new(origin_text(&candidate.origin)).italics());
             ui.label(candidate.decision.as_str());
             if candidate.is_pending() {

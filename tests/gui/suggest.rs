@@ -633,3 +633,58 @@ fn a_quote_is_made_and_linked_to_its_speaker_with_keys_alone() {
             .is_empty()
     );
 }
+
+/// A suggested link in focus is drawn as a dashed arc between its two ends, so it can be
+/// read before it is decided.
+#[test]
+fn a_suggested_link_in_focus_is_a_dashed_arc_between_its_ends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talks.ron");
+    write_project(&path);
+    let mut harness = open(&path);
+    press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
+    // Step to the speaker link.
+    let mut steps = 0;
+    while !matches!(
+        harness.state().ws.focused_candidate().map(|c| &c.proposal),
+        Some(Proposal::Link { .. })
+    ) {
+        press(&mut harness, Modifiers::NONE, Key::F8);
+        steps += 1;
+        assert!(steps < 10, "a link among the suggestions");
+    }
+    harness.run();
+    let Some(Proposal::Link { from, to, .. }) = harness
+        .state()
+        .ws
+        .focused_candidate()
+        .map(|c| c.proposal.clone())
+    else {
+        unreachable!("focused on a link")
+    };
+    let (a, b) = harness
+        .state()
+        .view
+        .candidate_arc()
+        .expect("the link drawn as an arc");
+    let view = &harness.state().view;
+    let near = |p: egui::Pos2, start: usize, end: usize| {
+        let (left, right) = (
+            view.screen_pos(start).expect("on screen").x,
+            view.screen_pos(end - 1).expect("on screen").x,
+        );
+        p.x >= left - 2.0 && p.x <= right + 20.0
+    };
+    assert!(near(a, from.start, from.end), "{a:?} starts at the quote");
+    assert!(near(b, to.start, to.end), "{b:?} ends at the speaker");
+
+    // Focus elsewhere: no arc.
+    press(&mut harness, Modifiers::NONE, Key::Enter);
+    harness.run();
+    if !matches!(
+        harness.state().ws.focused_candidate().map(|c| &c.proposal),
+        Some(Proposal::Link { .. })
+    ) {
+        assert!(harness.state().view.candidate_arc().is_none());
+    }
+}
