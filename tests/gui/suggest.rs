@@ -28,6 +28,16 @@ fn open(path: &std::path::Path) -> Harness<'static, MarginaliaApp> {
     harness
 }
 
+/// The talks project (see [`write_project`]) in a fresh folder, opened; the folder lives
+/// as long as the returned guard.
+fn opened_talks() -> (tempfile::TempDir, Harness<'static, MarginaliaApp>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("talks.ron");
+    write_project(&path);
+    let harness = open(&path);
+    (dir, harness)
+}
+
 fn press(harness: &mut Harness<'_, MarginaliaApp>, modifiers: Modifiers, key: Key) {
     harness.key_press_modifiers(modifiers, key);
     harness.run();
@@ -121,10 +131,7 @@ fn suggestions_are_accepted_and_rejected_and_a_rejection_survives_a_save() {
 
 #[test]
 fn a_quote_is_linked_to_its_speaker_with_the_keyboard_and_undone() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("talks.ron");
-    write_project(&path);
-    let mut harness = open(&path);
+    let (_dir, mut harness) = opened_talks();
     // Make the quotation a span first (the file has only the actor).
     {
         let ws = &mut harness.state_mut().ws;
@@ -584,10 +591,7 @@ fn a_link_whose_quote_is_gone_says_so_in_words() {
 /// rejected (Backspace), Tab selects the quote, L numbers the speakers, 1 links.
 #[test]
 fn a_quote_is_made_and_linked_to_its_speaker_with_keys_alone() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("talks.ron");
-    write_project(&path);
-    let mut harness = open(&path);
+    let (_dir, mut harness) = opened_talks();
     press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
     press(&mut harness, Modifiers::NONE, Key::Enter);
     let mut steps = 0;
@@ -638,10 +642,7 @@ fn a_quote_is_made_and_linked_to_its_speaker_with_keys_alone() {
 /// read before it is decided.
 #[test]
 fn a_suggested_link_in_focus_is_a_dashed_arc_between_its_ends() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("talks.ron");
-    write_project(&path);
-    let mut harness = open(&path);
+    let (_dir, mut harness) = opened_talks();
     press(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::U);
     // Step to the speaker link.
     let mut steps = 0;
