@@ -1074,8 +1074,11 @@ fn suggest(
     // window's Suggest, saved undecided): --apply takes both in.
     let mut found = 0;
     let mut pending = 0;
-    for &index in &indices {
-        let suggestions = suggest::suggest(&project, index, &config)?;
+    // All found on the project as read (the project's names gathered once): applying
+    // one document's changes no other document's suggestions, since what it adds are
+    // the names already gathered and quotations.
+    let lists = suggest::suggest_documents(&project, &indices, &config)?;
+    for (&index, suggestions) in indices.iter().zip(lists) {
         if let Some(rules) = apply.as_deref() {
             let schema = project.schema.clone();
             let doc = &mut project.documents[index];

@@ -373,15 +373,27 @@ pub fn suggest_all(
     project: &Project,
     config: &Config,
 ) -> Result<Vec<(usize, Vec<Suggestion>)>, SuggestError> {
+    let indices: Vec<usize> = (0..project.documents.len()).collect();
+    let lists = suggest_documents(project, &indices, config)?;
+    Ok(indices
+        .into_iter()
+        .zip(lists)
+        .filter(|(_, suggestions)| !suggestions.is_empty())
+        .collect())
+}
+
+/// [`suggest`] for the documents at `indices`, one list each in the same order, the
+/// project's names gathered once.
+pub fn suggest_documents(
+    project: &Project,
+    indices: &[usize],
+    config: &Config,
+) -> Result<Vec<Vec<Suggestion>>, SuggestError> {
     let names = names_of_project(project, config);
-    let mut out = Vec::new();
-    for index in 0..project.documents.len() {
-        let suggestions = suggest_with(project, index, config, &names)?;
-        if !suggestions.is_empty() {
-            out.push((index, suggestions));
-        }
-    }
-    Ok(out)
+    indices
+        .iter()
+        .map(|&index| suggest_with(project, index, config, &names))
+        .collect()
 }
 
 /// The names rule's names (text, label), when the names or speakers rule runs.
