@@ -252,19 +252,35 @@ pub fn documents_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                         ui.horizontal(|ui| {
                             status_dot(ui, doc.status);
                             let open = doc.open_candidate_count();
-                            let text = if open > 0 {
-                                format!(
-                                    "{}  ({}, {open} open)",
-                                    shorten(&doc.title, 40),
-                                    doc.spans().len()
-                                )
+                            let counts = if open > 0 {
+                                format!("{} · {open} open", doc.spans().len())
                             } else {
-                                format!("{}  ({})", shorten(&doc.title, 40), doc.spans().len())
+                                doc.spans().len().to_string()
                             };
-                            // Shortened to the panel, never widening it.
+                            // The title is shortened to what the counts leave of the
+                            // panel, so that they stay in sight and the panel never
+                            // widens for a long title.
+                            let counts_width = ui.fonts_mut(|f| {
+                                f.layout_no_wrap(
+                                    counts.clone(),
+                                    egui::TextStyle::Body.resolve(ui.style()),
+                                    egui::Color32::WHITE,
+                                )
+                                .size()
+                                .x
+                            }) + 2.0 * ui.spacing().item_spacing.x;
+                            let title = shorten(&doc.title, 40);
                             let response = ui
-                                .add(egui::Button::selectable(i == app.ws.current, text).truncate())
+                                .scope(|ui| {
+                                    ui.set_max_width(ui.available_width() - counts_width);
+                                    ui.add(
+                                        egui::Button::selectable(i == app.ws.current, title)
+                                            .truncate(),
+                                    )
+                                })
+                                .inner
                                 .on_hover_text(format!("{}: {}", doc.status, doc.title));
+                            ui.label(RichText::new(counts).weak());
                             if response.clicked() {
                                 show = Some(i);
                             }
