@@ -233,6 +233,17 @@ pub fn side_panel_max(ui: &Ui, share: f32, floor: f32) -> f32 {
     (ui.ctx().content_rect().width() * share).max(floor)
 }
 
+/// How wide `text` is on one line in `style`: to leave room for it beside a widget that
+/// takes the rest.
+fn text_width(ui: &Ui, text: &str, style: egui::TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.fonts_mut(|f| {
+        f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE)
+            .size()
+            .x
+    })
+}
+
 /// The documents list on the left.
 pub fn documents_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     egui::Panel::left("documents")
@@ -260,15 +271,8 @@ pub fn documents_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
                             // The title is shortened to what the counts leave of the
                             // panel, so that they stay in sight and the panel never
                             // widens for a long title.
-                            let counts_width = ui.fonts_mut(|f| {
-                                f.layout_no_wrap(
-                                    counts.clone(),
-                                    egui::TextStyle::Body.resolve(ui.style()),
-                                    egui::Color32::WHITE,
-                                )
-                                .size()
-                                .x
-                            }) + 2.0 * ui.spacing().item_spacing.x;
+                            let counts_width = text_width(ui, &counts, egui::TextStyle::Body)
+                                + 2.0 * ui.spacing().item_spacing.x;
                             let title = shorten(&doc.title, 40);
                             let response = ui
                                 .scope(|ui| {
@@ -483,15 +487,7 @@ fn links_ui(app: &mut MarginaliaApp, ui: &mut Ui, id: SpanId) {
         }
         // As wide as the panel leaves beside its label, so the panel never grows for it.
         let label = format!("Add “{}” link", link_type.name);
-        let label_width = ui.fonts_mut(|f| {
-            f.layout_no_wrap(
-                label.clone(),
-                egui::TextStyle::Button.resolve(ui.style()),
-                egui::Color32::WHITE,
-            )
-            .size()
-            .x
-        });
+        let label_width = text_width(ui, &label, egui::TextStyle::Button);
         let width = (ui.available_width() - label_width - 3.0 * ui.spacing().item_spacing.x)
             .clamp(80.0, 250.0);
         egui::ComboBox::new(("add-link", &link_type.key), label)
