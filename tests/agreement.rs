@@ -2,6 +2,9 @@
 //! hold for any annotations, an independent computation of the figures in Python, and
 //! the `agree` command line. One test binary; the modules live in `tests/agreement/`.
 
+#[path = "support/binary.rs"]
+#[allow(dead_code, reason = "each test crate uses what it needs of it")]
+mod binary;
 #[path = "agreement/support.rs"]
 mod support;
 

@@ -5,6 +5,9 @@
 //! `MARGINALIA_BLESS=1 cargo test --test formats` rewrites the fixture project and the
 //! golden files; check the diff by eye before committing it.
 
+#[path = "support/binary.rs"]
+#[allow(dead_code, reason = "each test crate uses what it needs of it")]
+mod binary;
 #[path = "formats/support.rs"]
 mod support;
 

@@ -4,6 +4,9 @@
 
 #[path = "store/adjudicate.rs"]
 mod adjudicate;
+#[path = "support/binary.rs"]
+#[allow(dead_code, reason = "each test crate uses what it needs of it")]
+mod binary;
 #[path = "store/broken.rs"]
 mod broken;
 #[path = "store/cli.rs"]

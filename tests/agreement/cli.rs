@@ -1,8 +1,8 @@
 //! `marginalia agree`, run as the real binary: exit codes (0 compared, 1 no document in
 //! common, 2 usage or IO error), the tables, and the JSON's shape.
 
+use crate::binary::{assert_code, run, stderr, stdout};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use marginalia::model::Project;
 use marginalia::store::{self, SaveMode};
@@ -11,33 +11,6 @@ use serde_json::Value;
 use crate::support::{document, project, temp_dir};
 
 const TEXT: &str = "aa bb cc dd ee ff gg hh";
-
-/// Runs `marginalia ARGS` in `dir`.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run the marginalia binary")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn assert_code(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
-}
 
 fn save(dir: &Path, name: &str, project: &Project) -> PathBuf {
     let path = dir.join(name);

@@ -2,22 +2,9 @@
 //! --strict lost spans, or the input has problems), 2 (usage or IO error), and errors
 //! printed once.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use crate::binary::{run, text};
 
 use crate::support::{fixture_path, temp_dir};
-
-fn marginalia(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run marginalia")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn export_then_import_through_the_command_line() {
@@ -25,7 +12,8 @@ fn export_then_import_through_the_command_line() {
     let dir = temp.path();
     let fixture = fixture_path();
     let fixture = fixture.to_str().expect("utf-8 path");
-    let output = marginalia(
+    let output = run(
+        dir,
         &[
             "export",
             fixture,
@@ -36,7 +24,6 @@ fn export_then_import_through_the_command_line() {
             "--offsets",
             "utf16",
         ],
-        dir,
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
@@ -52,9 +39,9 @@ fn export_then_import_through_the_command_line() {
         text(&output.stderr)
     );
 
-    let output = marginalia(&["new", "p.ron", "--name", "p", "--annotator", "me"], dir);
+    let output = run(dir, &["new", "p.ron", "--name", "p", "--annotator", "me"]);
     assert_eq!(output.status.code(), Some(0));
-    let output = marginalia(&["import", "p.ron", "--format", "jsonl", "out.jsonl"], dir);
+    let output = run(dir, &["import", "p.ron", "--format", "jsonl", "out.jsonl"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(
         text(&output.stdout)
@@ -71,11 +58,11 @@ fn strict_export_that_loses_spans_exits_1_and_writes_nothing() {
     let temp = temp_dir();
     let fixture = fixture_path();
     let fixture = fixture.to_str().expect("utf-8 path");
-    let output = marginalia(
+    let output = run(
+        temp.path(),
         &[
             "export", fixture, "--format", "conll", "-o", "x.conll", "--strict",
         ],
-        temp.path(),
     );
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
@@ -86,11 +73,11 @@ fn strict_export_that_loses_spans_exits_1_and_writes_nothing() {
     );
     assert!(!temp.path().join("x.conll").exists());
     // Without --strict the same export succeeds and says what it left out.
-    let output = marginalia(
+    let output = run(
+        temp.path(),
         &[
             "export", fixture, "--format", "conll", "-o", "x.conll", "--layer", "inner",
         ],
-        temp.path(),
     );
     assert_eq!(output.status.code(), Some(0));
     assert!(
@@ -105,7 +92,7 @@ fn import_with_problems_exits_1_and_leaves_the_project_alone() {
     let temp = temp_dir();
     let dir = temp.path();
     assert_eq!(
-        marginalia(&["new", "p.ron", "--name", "p", "--annotator", "me"], dir)
+        run(dir, &["new", "p.ron", "--name", "p", "--annotator", "me"])
             .status
             .code(),
         Some(0)
@@ -117,7 +104,7 @@ fn import_with_problems_exits_1_and_leaves_the_project_alone() {
         "{\"text\": \"Kyiv\", \"label\": [[0, 4, \"location\"]]}\n{\"text\": \"Kyiv\", \"label\": [[0, 40, \"GPE\"]]}\n",
     )
     .expect("write");
-    let output = marginalia(&["import", "p.ron", "--format", "jsonl", "bad.jsonl"], dir);
+    let output = run(dir, &["import", "p.ron", "--format", "jsonl", "bad.jsonl"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(
@@ -128,7 +115,7 @@ fn import_with_problems_exits_1_and_leaves_the_project_alone() {
     );
     assert_eq!(std::fs::read(dir.join("p.ron")).expect("project"), before);
 
-    let output = marginalia(&["import", "p.ron", "--format", "txt", "ok.txt"], dir);
+    let output = run(dir, &["import", "p.ron", "--format", "txt", "ok.txt"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(
         text(&output.stdout).contains("added ok.txt as `ok`"),
@@ -176,7 +163,7 @@ fn usage_and_io_errors_exit_2() {
         &["import", fixture, "--format", "spacy", "x.jsonl"],
     ];
     for args in cases {
-        let output = marginalia(args, dir);
+        let output = run(dir, args);
         assert_eq!(
             output.status.code(),
             Some(2),
@@ -185,9 +172,9 @@ fn usage_and_io_errors_exit_2() {
         );
         assert!(!output.stderr.is_empty());
     }
-    let output = marginalia(
-        &["import", fixture, "--format", "jsonl", "nowhere.jsonl"],
+    let output = run(
         dir,
+        &["import", fixture, "--format", "jsonl", "nowhere.jsonl"],
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -214,7 +201,7 @@ fn split_on_the_command_line_writes_one_file_per_part() {
         "--seed",
         "3",
     ];
-    let output = marginalia(&args, temp.path());
+    let output = run(temp.path(), &args);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert!(temp.path().join("d.train.csv").exists());
     assert!(temp.path().join("d.test.csv").exists());

@@ -3,6 +3,7 @@
 //! output, permissions under a strict and a loose umask), what is written reads back,
 //! and options mean what they say.
 
+use crate::binary::{assert_code, run, text};
 use std::fs;
 use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _, symlink};
 use std::path::Path;
@@ -13,14 +14,6 @@ use marginalia::store;
 use crate::support::{fixture_path, temp_dir};
 
 const FORMATS: [&str; 5] = ["jsonl", "spacy", "conll", "csv", "brat"];
-
-fn marginalia(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run marginalia")
-}
 
 /// Runs `marginalia ARGS` in `dir` under a shell that first sets `umask`.
 fn with_umask(umask: &str, args: &[&str], dir: &Path) -> Output {
@@ -36,20 +29,6 @@ fn with_umask(umask: &str, args: &[&str], dir: &Path) -> Output {
         .current_dir(dir)
         .output()
         .expect("run marginalia under sh")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn assert_code(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
 }
 
 /// A folder holding a copy of the fixture project as `p.ron`.
@@ -82,7 +61,7 @@ fn no_export_writes_over_the_project_however_it_is_spelled() {
     ];
     for format in FORMATS {
         for out in spellings {
-            let output = marginalia(&["export", "p.ron", "--format", format, "-o", out], dir);
+            let output = run(dir, &["export", "p.ron", "--format", format, "-o", out]);
             assert_code(&output, 2);
             assert!(
                 text(&output.stderr).contains("overwrite"),
@@ -92,9 +71,9 @@ fn no_export_writes_over_the_project_however_it_is_spelled() {
             assert_eq!(fs::read(dir.join("p.ron")).expect("reads"), before);
         }
         // Read through the link, written to the file: the same file again.
-        let output = marginalia(
-            &["export", "link.ron", "--format", format, "-o", "p.ron"],
+        let output = run(
             dir,
+            &["export", "link.ron", "--format", format, "-o", "p.ron"],
         );
         assert_code(&output, 2);
     }
@@ -119,7 +98,7 @@ fn import_and_add_never_take_the_project_as_an_input() {
         &["add", "p.ron", "link.ron"],
         &["add", "link.ron", "p.ron"],
     ] {
-        let output = marginalia(args, dir);
+        let output = run(dir, args);
         assert_code(&output, 2);
         assert!(
             text(&output.stderr).contains("overwrite"),
@@ -138,7 +117,7 @@ fn saving_through_a_symlink_writes_the_file_it_points_to() {
     fs::rename(dir.join("p.ron"), dir.join("synced/p.ron")).expect("moves");
     symlink("synced/p.ron", dir.join("link.ron")).expect("a symlink");
     fs::write(dir.join("new.txt"), "A new article\n\nWith a body.\n").expect("writes");
-    let output = marginalia(&["add", "link.ron", "new.txt"], dir);
+    let output = run(dir, &["add", "link.ron", "new.txt"]);
     assert_code(&output, 0);
     assert!(
         fs::symlink_metadata(dir.join("link.ron"))
@@ -158,9 +137,9 @@ fn saving_through_a_symlink_writes_the_file_it_points_to() {
 
     // An export through a symlink also lands in the file the link points to.
     symlink("synced/out.jsonl", dir.join("out.jsonl")).expect("a symlink");
-    let output = marginalia(
-        &["export", "link.ron", "--format", "jsonl", "-o", "out.jsonl"],
+    let output = run(
         dir,
+        &["export", "link.ron", "--format", "jsonl", "-o", "out.jsonl"],
     );
     assert_code(&output, 0);
     assert!(
@@ -181,24 +160,24 @@ fn standard_output_fifos_and_devices_are_written_as_streams() {
     let temp = with_fixture();
     let dir = temp.path();
     for format in ["jsonl", "spacy", "conll", "csv"] {
-        let output = marginalia(
-            &["export", "p.ron", "--format", format, "-o", "file.out"],
+        let output = run(
             dir,
+            &["export", "p.ron", "--format", format, "-o", "file.out"],
         );
         assert_code(&output, 0);
         let expected = fs::read(dir.join("file.out")).expect("written");
 
         // `-o -`: the dataset on stdout, the report on stderr.
-        let output = marginalia(&["export", "p.ron", "--format", format, "-o", "-"], dir);
+        let output = run(dir, &["export", "p.ron", "--format", format, "-o", "-"]);
         assert_code(&output, 0);
         assert_eq!(output.stdout, expected, "{format} to -");
         assert!(text(&output.stderr).contains("exported 3 documents"));
         assert!(!dir.join("-").exists());
 
         // /dev/stdout, a pipe here.
-        let output = marginalia(
-            &["export", "p.ron", "--format", format, "-o", "/dev/stdout"],
+        let output = run(
             dir,
+            &["export", "p.ron", "--format", format, "-o", "/dev/stdout"],
         );
         assert_code(&output, 0);
         assert_eq!(
@@ -217,7 +196,7 @@ fn standard_output_fifos_and_devices_are_written_as_streams() {
             .stdout(Stdio::piped())
             .spawn()
             .expect("cat");
-        let output = marginalia(&["export", "p.ron", "--format", format, "-o", "pipe"], dir);
+        let output = run(dir, &["export", "p.ron", "--format", format, "-o", "pipe"]);
         assert_code(&output, 0);
         let read = reader.wait_with_output().expect("cat ends");
         assert_eq!(read.stdout, expected, "{format} through a FIFO");
@@ -229,14 +208,14 @@ fn standard_output_fifos_and_devices_are_written_as_streams() {
                 .is_fifo()
         );
     }
-    let output = marginalia(
-        &["export", "p.ron", "--format", "jsonl", "-o", "/dev/null"],
+    let output = run(
         dir,
+        &["export", "p.ron", "--format", "jsonl", "-o", "/dev/null"],
     );
     assert_code(&output, 0);
     assert!(Path::new("/dev/null").exists());
     // A folder or a split cannot go to stdout.
-    let output = marginalia(&["export", "p.ron", "--format", "brat", "-o", "-"], dir);
+    let output = run(dir, &["export", "p.ron", "--format", "brat", "-o", "-"]);
     assert_code(&output, 2);
 }
 
@@ -303,16 +282,16 @@ fn validate_checks_every_file_and_exits_with_the_worst_status() {
     let temp = with_fixture();
     let dir = temp.path();
     fs::copy(fixture_path(), dir.join("b.ron")).expect("copy");
-    let output = marginalia(&["validate", "p.ron", "missing.ron", "b.ron"], dir);
+    let output = run(dir, &["validate", "p.ron", "missing.ron", "b.ron"]);
     assert_code(&output, 2);
     let out = text(&output.stdout);
     assert!(out.contains("p.ron: valid"), "{out}");
     assert!(out.contains("b.ron: valid"), "{out}");
     assert!(text(&output.stderr).contains("missing.ron"));
     fs::write(dir.join("bad.ron"), "(version: 1,").expect("writes");
-    let output = marginalia(&["validate", "bad.ron", "p.ron"], dir);
+    let output = run(dir, &["validate", "bad.ron", "p.ron"]);
     assert_code(&output, 1);
-    let output = marginalia(&["validate", "missing.ron", "bad.ron"], dir);
+    let output = run(dir, &["validate", "missing.ron", "bad.ron"]);
     assert_code(&output, 2);
     assert!(text(&output.stdout).contains("bad.ron: invalid"));
 }
@@ -333,7 +312,7 @@ fn jsonl(lines: &[(&str, &str, &str)]) -> String {
 }
 
 fn new_project(dir: &Path) {
-    let output = marginalia(&["new", "p.ron", "--name", "p", "--annotator", "a"], dir);
+    let output = run(dir, &["new", "p.ron", "--name", "p", "--annotator", "a"]);
     assert_code(&output, 0);
 }
 
@@ -349,7 +328,8 @@ fn mappings_apply_at_once_and_a_label_mapped_twice_is_refused() {
         jsonl(&[("d", "Hello world", entities)]),
     )
     .expect("writes");
-    let output = marginalia(
+    let output = run(
+        dir,
         &[
             "import",
             "p.ron",
@@ -361,7 +341,6 @@ fn mappings_apply_at_once_and_a_label_mapped_twice_is_refused() {
             "--map",
             "actor=quote",
         ],
-        dir,
     );
     assert_code(&output, 0);
     let project = store::load(&dir.join("p.ron")).expect("loads").project;
@@ -373,7 +352,8 @@ fn mappings_apply_at_once_and_a_label_mapped_twice_is_refused() {
     assert_eq!(labels, ["actor", "quote"], "the two labels swap");
 
     let before = fs::read(dir.join("p.ron")).expect("reads");
-    let output = marginalia(
+    let output = run(
+        dir,
         &[
             "import",
             "p.ron",
@@ -385,7 +365,6 @@ fn mappings_apply_at_once_and_a_label_mapped_twice_is_refused() {
             "--map",
             "quote=claim",
         ],
-        dir,
     );
     assert_code(&output, 2);
     assert!(text(&output.stderr).contains("mapped twice"));
@@ -408,7 +387,7 @@ fn unsafe_document_ids_are_renamed_and_say_why() {
         ("fine-id", "Seven text.", ""),
     ];
     fs::write(dir.join("in.jsonl"), jsonl(&lines)).expect("writes");
-    let output = marginalia(&["import", "p.ron", "--format", "jsonl", "in.jsonl"], dir);
+    let output = run(dir, &["import", "p.ron", "--format", "jsonl", "in.jsonl"]);
     assert_code(&output, 0);
     let out = text(&output.stdout);
     for why in [
@@ -442,11 +421,11 @@ fn empty_texts_are_refused_on_import_as_add_refuses_them() {
         jsonl(&[("a", "Text.", ""), ("b", "", "")]),
     )
     .expect("writes");
-    let output = marginalia(&["import", "p.ron", "--format", "jsonl", "in.jsonl"], dir);
+    let output = run(dir, &["import", "p.ron", "--format", "jsonl", "in.jsonl"]);
     assert_code(&output, 1);
     assert!(text(&output.stderr).contains("in.jsonl:2: the text is empty"));
     fs::write(dir.join("empty.txt"), "  \n").expect("writes");
-    let output = marginalia(&["add", "p.ron", "empty.txt"], dir);
+    let output = run(dir, &["add", "p.ron", "empty.txt"]);
     assert_code(&output, 2);
 }
 
@@ -464,9 +443,9 @@ fn imports_never_write_a_project_that_validate_rejects() {
         jsonl(&[("d", "Hello world", entities)]),
     )
     .expect("writes");
-    let output = marginalia(&["import", "p.ron", "--format", "jsonl", "in.jsonl"], dir);
+    let output = run(dir, &["import", "p.ron", "--format", "jsonl", "in.jsonl"]);
     assert_code(&output, 0);
-    let output = marginalia(&["validate", "p.ron"], dir);
+    let output = run(dir, &["validate", "p.ron"]);
     assert_code(&output, 0);
 
     // A blank label or link type cannot be added to the schema.
@@ -477,7 +456,8 @@ fn imports_never_write_a_project_that_validate_rejects() {
     )
     .expect("writes");
     let before = fs::read(dir.join("p.ron")).expect("reads");
-    let output = marginalia(
+    let output = run(
+        dir,
         &[
             "import",
             "p.ron",
@@ -486,7 +466,6 @@ fn imports_never_write_a_project_that_validate_rejects() {
             "blank.jsonl",
             "--add-labels",
         ],
-        dir,
     );
     assert_code(&output, 1);
     assert!(
@@ -503,7 +482,8 @@ fn imports_never_write_a_project_that_validate_rejects() {
         relation = relation.replace('\n', " ")
     );
     fs::write(dir.join("rel.jsonl"), line).expect("writes");
-    let output = marginalia(
+    let output = run(
+        dir,
         &[
             "import",
             "p.ron",
@@ -512,7 +492,6 @@ fn imports_never_write_a_project_that_validate_rejects() {
             "rel.jsonl",
             "--add-labels",
         ],
-        dir,
     );
     assert_code(&output, 1);
     assert!(
@@ -520,7 +499,7 @@ fn imports_never_write_a_project_that_validate_rejects() {
         "{}",
         text(&output.stderr)
     );
-    let output = marginalia(&["validate", "p.ron"], dir);
+    let output = run(dir, &["validate", "p.ron"]);
     assert_code(&output, 0);
 }
 

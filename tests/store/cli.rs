@@ -4,39 +4,13 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use marginalia::store;
 
 use crate::common::{fixture, temp_dir};
 
-/// Runs `marginalia ARGS` in `dir`.
-pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run the marginalia binary")
-}
-
-pub fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-pub fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Asserts the exit code, showing both streams when it is wrong.
-pub fn assert_code(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
-}
+pub use crate::binary::{assert_code, run, stderr, stdout};
 
 /// Asserts that the command failed with one error, on stderr, mentioning `fragments`.
 fn assert_one_error(output: &Output, fragments: &[&str]) {
