@@ -256,10 +256,19 @@ pub fn documents_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
             ui.label(format!("{} of {total} done", app.ws.done_count()));
             ui.separator();
             let mut show = None;
+            // Only the rows on screen are laid out: a project may hold thousands.
+            let row_height = ui.spacing().interact_size.y;
+            // Room below the list for the current document's status, however long it is.
+            let status_room = 2.0 * row_height + 3.0 * ui.spacing().item_spacing.y;
             egui::ScrollArea::vertical()
                 .id_salt("documents-scroll")
-                .show(ui, |ui| {
-                    for (i, doc) in app.ws.project.documents.iter().enumerate() {
+                .max_height((ui.available_height() - status_room).max(row_height))
+                .show_rows(ui, row_height, total, |ui, rows| {
+                    for (i, doc) in app.ws.project.documents[rows.clone()]
+                        .iter()
+                        .enumerate()
+                        .map(|(n, doc)| (rows.start + n, doc))
+                    {
                         ui.horizontal(|ui| {
                             status_dot(ui, doc.status);
                             let open = doc.open_candidate_count();
