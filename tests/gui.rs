@@ -19,8 +19,16 @@ mod review;
 #[path = "gui/suggest.rs"]
 mod suggest;
 
+/// The window's harness. Background work (opening, saving, font lookups) wakes the
+/// window from its own thread whenever it ends, so a `run` may see a couple of frames
+/// more than a quiet UI needs: 16 frames to settle rather than egui_kittest's 4, which
+/// still catches a UI that never stops repainting.
+fn window() -> egui_kittest::HarnessBuilder<MarginaliaApp> {
+    Harness::builder().with_max_steps(16)
+}
+
 fn harness_for(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
-    let mut harness = Harness::builder()
+    let mut harness = window()
         .with_size(Vec2::new(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut MarginaliaApp| app.show(ui), app);
     harness.run_steps(3);

@@ -434,7 +434,7 @@ fn scripts_app(
 ) -> Harness<'static, MarginaliaApp> {
     let mut app = MarginaliaApp::new(Some(path), Prefs::default(), Recovery::disabled());
     app.fonts = marginalia::app::Fonts::with_source(source);
-    let mut harness = Harness::builder()
+    let mut harness = window()
         .with_size(Vec2::new(1280.0, 800.0))
         .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut MarginaliaApp| app.show(ui), app);
@@ -696,12 +696,10 @@ fn dragging_past_the_bottom_of_the_view_scrolls_it() {
 #[test]
 fn in_a_small_window_the_side_panels_leave_the_article_its_width() {
     let (width, height) = (800.0, 500.0);
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(width, height))
-        .build_ui_state(
-            |ui, app: &mut MarginaliaApp| app.show(ui),
-            MarginaliaApp::new(None, Prefs::default(), Recovery::disabled()),
-        );
+    let mut harness = window().with_size(Vec2::new(width, height)).build_ui_state(
+        |ui, app: &mut MarginaliaApp| app.show(ui),
+        MarginaliaApp::new(None, Prefs::default(), Recovery::disabled()),
+    );
     harness.run_steps(3);
     // A quote with a speaker: the inspector shows its link and the "Add link" boxes.
     let quote = {
