@@ -425,8 +425,10 @@ fn inspector_ui(app: &mut MarginaliaApp, ui: &mut Ui) {
     let draft = match &mut app.note_draft {
         Some((id, text)) if *id == span.id => text,
         _ => {
-            app.note_draft = Some((span.id, span.note.clone().unwrap_or_default()));
-            &mut app.note_draft.as_mut().expect("just set").1
+            &mut app
+                .note_draft
+                .insert((span.id, span.note.clone().unwrap_or_default()))
+                .1
         }
     };
     let response = ui.add(

@@ -585,13 +585,14 @@ impl Workspace {
                 (start, end) = words::with_quotation_marks(doc.text(), doc.index(), start, end);
             }
             let edit = doc.add_span_edit(start, end, label);
+            // The new span is selected, so that a relabel or a link follows at once.
             let id = match &edit {
-                Edit::AddSpan(span) => span.id,
-                _ => unreachable!("add_span_edit makes an AddSpan"),
+                Edit::AddSpan(span) => Some(span.id),
+                _ => None,
             };
             self.apply(edit)?;
             self.selection = None;
-            self.selected_span = Some(id);
+            self.selected_span = id;
             return Ok(());
         }
         if let Some(id) = self.selected_span {
