@@ -2,7 +2,11 @@
 //! It is what a new user sees first, so it must load, show every label and link type,
 //! and be in canonical form: opening and saving it must not change a byte.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+#[path = "support/binary.rs"]
+#[allow(dead_code, reason = "each test crate uses what it needs of it")]
+mod binary;
 
 use marginalia::model::{Document, Project, Schema, Status};
 use marginalia::store;
@@ -11,7 +15,7 @@ const SAMPLE: &str = "saves/sample.ron";
 const ARTICLE: &str = "assets/articles/putin-way-out-ukraine-war.txt";
 
 fn repo_path(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+    crate::binary::checkout().join(relative)
 }
 
 fn sample() -> Project {

@@ -8,7 +8,6 @@
 //! cargo test --no-default-features --test agreement python
 //! ```
 
-use std::path::Path;
 use std::process::Command;
 
 use marginalia::model::Project;
@@ -120,7 +119,7 @@ fn kappa_and_alpha_match_scikit_learn_and_krippendorff() {
     let dir = temp_dir();
     let path = dir.path().join("agreement.json");
     std::fs::write(&path, input(&comparison, &projects).to_string()).expect("write the input");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_agreement.py");
+    let script = crate::binary::checkout().join("tests/python/check_agreement.py");
     let output = Command::new("python3")
         .arg(script)
         .arg(&path)

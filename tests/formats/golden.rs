@@ -10,7 +10,7 @@ use marginalia::model::Project;
 use crate::support::{blessing, export, load_fixture, options, temp_dir};
 
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+    crate::binary::checkout().join("tests/golden")
 }
 
 /// Every file under `dir`, relative, sorted.
@@ -33,7 +33,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 /// The sample project that ships with Marginalia.
 fn sample() -> Project {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let path = crate::binary::checkout().join("saves/sample.ron");
     marginalia::store::load(&path)
         .expect("saves/sample.ron loads")
         .project

@@ -9,7 +9,6 @@
 //! cargo test --no-default-features --test formats python
 //! ```
 
-use std::path::Path;
 use std::process::Command;
 
 use marginalia::formats::{ExportOptions, Format, Layer};
@@ -37,7 +36,7 @@ fn check(project: &Project, name: &str, with_spacy: bool) {
             ..ExportOptions::new(Format::Conll)
         };
         let report = export(project, &options, &conll);
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_exports.py");
+        let script = crate::binary::checkout().join("tests/python/check_exports.py");
         let first = if with_spacy {
             spacy.as_os_str()
         } else {
@@ -90,7 +89,7 @@ fn spacy_and_seqeval_read_the_exports() {
     }
     check(&load_fixture(), "fixture", with_spacy);
     check(&whitespace_edges(), "whitespace", with_spacy);
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let sample = crate::binary::checkout().join("saves/sample.ron");
     if let Ok(loaded) = marginalia::store::load(&sample) {
         check(&loaded.project, "sample", with_spacy);
     }

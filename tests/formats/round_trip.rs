@@ -2,7 +2,7 @@
 //! in every offset unit: on the fixture, on the sample project, and on random spans over
 //! the stress article.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use marginalia::formats::{Format, ImportOptions, OffsetUnit};
 use marginalia::model::{Document, Project};
@@ -67,7 +67,7 @@ fn fixture_round_trips_in_jsonl_and_brat_in_every_unit() {
 
 #[test]
 fn sample_project_round_trips_in_jsonl_and_brat_in_every_unit() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/sample.ron");
+    let sample = crate::binary::checkout().join("saves/sample.ron");
     let Ok(loaded) = marginalia::store::load(&sample) else {
         eprintln!(
             "note: {} does not load; skipping its round trip",

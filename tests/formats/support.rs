@@ -168,7 +168,7 @@ pub fn fixture_project() -> Project {
 
 /// Where the fixture project lives.
 pub fn fixture_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/fixture.ron")
+    crate::binary::checkout().join("tests/fixtures/formats/fixture.ron")
 }
 
 /// The fixture project, loaded from its file (and written first when blessing).

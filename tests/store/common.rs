@@ -1,7 +1,7 @@
 //! Helpers shared by the store tests: temp folders, building small projects through the
 //! edit API, and reading fixtures.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use marginalia::model::{Document, Edit, LinkId, Project, Schema, SpanId};
 
@@ -12,7 +12,7 @@ pub fn temp_dir() -> tempfile::TempDir {
 
 /// The path of a file under `tests/fixtures/`.
 pub fn fixture(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    crate::binary::checkout()
         .join("tests/fixtures")
         .join(relative)
 }

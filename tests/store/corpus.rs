@@ -11,7 +11,7 @@ use marginalia::store;
 
 #[test]
 fn every_corpus_file_loads_or_fails_cleanly() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/load");
+    let dir = crate::binary::checkout().join("fuzz/corpus/load");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("the fuzz corpus exists")
         .map(|entry| entry.expect("an entry").path())

@@ -1,7 +1,8 @@
 //! Running the real `marginalia` binary, for the test crates that drive the command
-//! line (`store`, `formats`, `agreement`): one way to run it and read what it printed.
+//! line (`store`, `formats`, `agreement`): one way to run it and read what it printed;
+//! and where the checkout's own files (fixtures, the sample) are.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs `marginalia ARGS` in `dir`.
@@ -37,4 +38,13 @@ pub fn assert_code(output: &Output, code: i32) {
         stdout(output),
         stderr(output)
     );
+}
+
+/// The checkout the tests run in, to find its fixtures and scripts: `CARGO_MANIFEST_DIR`
+/// as cargo sets it when it runs the test, not as it was when the binary was built. A
+/// target dir shared between checkouts (CI keeps one) reuses a binary built in another
+/// checkout, whose baked-in path may be gone.
+pub fn checkout() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
